@@ -1,0 +1,1 @@
+"""Cleaning stages: plain functions over plain data, and their thin Prefect task wrappers."""
