@@ -1,13 +1,79 @@
-"""Stage 1: raw bytes to text, recording the encoding that was used."""
+"""Stage 1: raw bytes to text, recording the encoding that was used.
+
+Order of evidence: byte-order mark, strict UTF-8, the charset an HTML page declares,
+UTF-16 without a BOM (NUL-byte pattern), then charset-normalizer.  Encodings are
+reported under canonical names (``utf-8``, ``utf-16``, ``gb18030``, ``big5``,
+``shift_jis``, ``cp1252`` ...); GB2312/GBK are decoded as their superset GB18030 and
+ISO-8859-1 as cp1252, as browsers do.
+"""
 
 from __future__ import annotations
 
+import codecs
 import gzip
+import re
 import zlib
+
+import ftfy.bad_codecs  # noqa: F401  (registers the "sloppy-windows-1252" codec)
 
 from tasks.model import Decoded, RejectError
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32", "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32", "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig", "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16", "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "utf-16"),
+)
+
+# Magic numbers of formats that are never text.
+BINARY_MAGIC = (
+    b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"%PDF", b"PK\x03\x04", b"\x7fELF",
+    b"RIFF", b"\x00\x00\x01\x00", b"OggS", b"ID3", b"\x1a\x45\xdf\xa3", b"7z\xbc\xaf",
+    b"Rar!", b"\xd0\xcf\x11\xe0", b"wOFF", b"wOF2", b"\x00asm", b"SQLite format 3",
+)
+
+META_CHARSET = re.compile(
+    rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
+)
+
+# Canonical name -> the codec that decodes it best (supersets, browser behaviour).
+DECODER_FOR = {
+    "gb18030": "gb18030",
+    "big5": "big5hkscs",
+    "shift_jis": "cp932",
+    "euc-kr": "cp949",
+    "cp1252": "sloppy-windows-1252",
+}
+
+# Python codec name (codecs.lookup(...).name) -> canonical reported name.
+CANONICAL = {
+    "utf-8": "utf-8", "ascii": "utf-8", "utf-8-sig": "utf-8",
+    "utf-16": "utf-16", "utf-16-le": "utf-16", "utf-16-be": "utf-16",
+    "utf-32": "utf-32", "utf-32-le": "utf-32", "utf-32-be": "utf-32",
+    "gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "hz": "gb18030",
+    "big5": "big5", "big5hkscs": "big5", "cp950": "big5",
+    "shift_jis": "shift_jis", "cp932": "shift_jis", "shift_jis_2004": "shift_jis",
+    "euc_jp": "euc-jp", "iso2022_jp": "iso-2022-jp",
+    "euc_kr": "euc-kr", "cp949": "euc-kr", "johab": "euc-kr",
+    "latin-1": "cp1252", "iso8859-1": "cp1252", "cp1252": "cp1252", "iso8859-15": "cp1252",
+}
+
+# Single-byte code pages a detector may confuse with cp1252 on mostly-ASCII text.
+SINGLE_BYTE_FAMILY = re.compile(r"^(cp12[0-9]{2}|iso8859.*|latin.*|mac.*|koi8.*|cp8[0-9]{2}|kz1048|ptcp154)$")
+# What the high bytes of Western cp1252 text decode to: punctuation, symbols, Latin letters.
+# (Not the symbols ¤¦¨¯´¸¹³ and Ÿ, which is what Central European letters read as.)
+WESTERN_HIGH = re.compile(r"[\u00a0-\u00a3\u00a5\u00a7\u00a9-\u00ae\u00b0-\u00b2\u00b5-\u00b7\u00ba-\u00ff"
+                          r"\u0152\u0153\u0160\u0161\u017d\u017e\u0192\u02c6\u02dc"
+                          r"\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
+HIGH_BYTE = re.compile(rb"[\x80-\xff]+")
+# Control bytes that do not occur in text (tab, LF, VT, FF, CR and ESC excluded).
+CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+NON_ASCII = re.compile(r"[^\x00-\x7f]")
+UTF8_REPLACEMENT = "\ufffd".encode()
+SNIFF_WINDOW = 8192
 
 
 def unwrap(data: bytes, name: str) -> bytes:
@@ -31,17 +97,138 @@ def sniff_format(name: str, data: bytes) -> str:
     return "text"
 
 
-def decode_bytes(data: bytes, is_html: bool = False) -> Decoded:
-    """Decode ``data``: BOM, then strict UTF-8, then a detector."""
-    if not data.strip():
-        raise RejectError("empty", "file is empty or whitespace only")
+def canonical_encoding(name: str) -> str:
+    """The reported name of an encoding, whatever alias it came under.
+
+    >>> canonical_encoding("GB2312"), canonical_encoding("ISO-8859-1"), canonical_encoding("utf_16_le")
+    ('gb18030', 'cp1252', 'utf-16')
+    """
     try:
-        return Decoded(data.decode("utf-8"), "utf-8")
+        python_name = codecs.lookup(name).name
+    except LookupError:
+        return name.lower()
+    return CANONICAL.get(python_name, python_name.replace("_", "-"))
+
+
+def decode_as(data: bytes, encoding: str) -> str | None:
+    """Strictly decode ``data`` in the canonical ``encoding``; ``None`` when it does not fit."""
+    try:
+        return data.decode(DECODER_FOR.get(encoding, encoding))
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The canonical charset an HTML page declares in its head, if any.
+
+    >>> declared_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=gb2312">')
+    'gb18030'
+    """
+    match = META_CHARSET.search(data[:SNIFF_WINDOW])
+    return canonical_encoding(match.group(1).decode("ascii")) if match else None
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """Decode UTF-16 text that has no BOM, recognised by NULs on one byte parity."""
+    sample = data[:SNIFF_WINDOW]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if len(data) % 2 or even + odd < max(2, len(sample) // 40):
+        return None
+    if odd >= 9 * even:
+        codec = "utf-16-le"
+    elif even >= 9 * odd:
+        codec = "utf-16-be"
+    else:
+        return None
+    try:
+        text = data.decode(codec)
     except UnicodeDecodeError:
-        pass
+        return None
+    controls = sum(1 for ch in text[:SNIFF_WINDOW] if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    return text if controls * 50 < min(len(text), SNIFF_WINDOW) else None
+
+
+def binary_reason(data: bytes) -> str | None:
+    """Why ``data`` looks like a binary file (magic number, NULs, control bytes), or ``None``."""
+    for magic in BINARY_MAGIC:
+        if data.startswith(magic):
+            return f"starts with the magic number {magic[:8]!r}"
+    sample = data[:SNIFF_WINDOW]
+    if b"\x00" in sample:
+        return "contains NUL bytes that are not UTF-16 text"
+    controls = len(CONTROL_BYTES.findall(sample))
+    if controls * 20 > len(sample):
+        return f"{controls} control bytes in the first {len(sample)}"
+    return None
+
+
+def decode_leniently(data: bytes, encoding: str) -> str | None:
+    """``data`` in ``encoding`` when only a few bytes are invalid (a truncated or spliced file).
+
+    The invalid bytes become U+FFFD; ``None`` when they are more than 1 in 20 non-ASCII characters.
+    """
+    text = data.decode(DECODER_FOR.get(encoding, encoding), errors="replace")
+    invalid = text.count("\ufffd") - data.count(UTF8_REPLACEMENT)
+    valid = len(NON_ASCII.findall(text)) - invalid
+    return text if invalid * 20 <= valid else None
+
+
+def looks_western(data: bytes) -> bool:
+    """Mostly ASCII with a few high bytes that read as Western punctuation or letters in cp1252."""
+    runs = HIGH_BYTE.findall(data)
+    high = sum(len(run) for run in runs)
+    singles, long_runs = sum(len(run) == 1 for run in runs), sum(len(run) >= 3 for run in runs)
+    if not high or high * 5 > len(data) or singles * 2 < len(runs) or long_runs * 10 > len(runs):
+        return False
+    text = decode_as(b"".join(runs), "cp1252")
+    return text is not None and len(WESTERN_HIGH.findall(text)) == len(text)
+
+
+def detect(data: bytes) -> tuple[str, str] | None:
+    """(text, canonical encoding) from charset-normalizer, preferring cp1252 over its look-alikes."""
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is None:
+        return None
+    encoding = canonical_encoding(best.encoding)
+    if encoding != "cp1252" and SINGLE_BYTE_FAMILY.match(encoding.replace("-", "")) and looks_western(data):
+        encoding = "cp1252"
+    text = decode_as(data, encoding)
+    return (text, encoding) if text is not None else (str(best), encoding)
+
+
+def decode_bytes(data: bytes, is_html: bool = False) -> Decoded:
+    """Decode ``data``: BOM, strict UTF-8, declared charset (HTML), UTF-16 by NULs, a detector.
+
+    >>> decode_bytes("中文".encode("gb18030") * 20).encoding
+    'gb18030'
+    """
+    for bom, codec, name in BOMS:
+        if data.startswith(bom):
+            text = data.decode(codec, errors="replace")
+            if not text.strip("\ufeff \t\r\n\x00"):
+                raise RejectError("empty", "file holds only a byte-order mark and whitespace")
+            return Decoded(text, name)
+    if not data.strip():
+        raise RejectError("empty", "file is empty or whitespace only")
+    if (text := utf16_without_bom(data)) is not None:
+        return Decoded(text, "utf-16")
+    if (reason := binary_reason(data)) is not None:
+        raise RejectError("binary", reason)
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = declared_charset(data) if is_html else None
+    if declared and (text := decode_as(data, declared)) is not None:
+        return Decoded(text, declared)
+    for encoding in dict.fromkeys(filter(None, ("utf-8", declared))):
+        if (text := decode_leniently(data, encoding)) is not None:
+            return Decoded(text, encoding, ("invalid_bytes",))
+    if looks_western(data):
+        return Decoded(decode_as(data, "cp1252") or data.decode("latin-1"), "cp1252")
+    detected = detect(data)
+    if detected is None:
         raise RejectError("undecodable", "no encoding decodes this file")
-    return Decoded(str(best), best.encoding)
+    return Decoded(*detected)
