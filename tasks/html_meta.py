@@ -1,0 +1,101 @@
+"""Page metadata from the markup: headline, publication date, byline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from lxml import etree
+
+from tasks.html_blocks import normalise_space
+from tasks.model import Metadata
+
+TITLE_KEYS = ("og:title", "twitter:title", "title", "dc.title", "headline")
+DATE_KEYS = (
+    "article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
+    "publish_date", "publish-date", "date", "dc.date", "dc.date.issued", "dcterms.date",
+    "sailthru.date", "parsely-pub-date", "article.published", "publication_date", "originalpublicationdate",
+)
+AUTHOR_KEYS = ("author", "article:author", "byl", "dc.creator", "sailthru.author", "parsely-author")
+
+ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+CJK_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})")
+URL = re.compile(r"^\s*https?://", re.I)
+
+
+def parse_date(text: str) -> dt.date | None:
+    """The first plausible calendar date written in ``text``.
+
+    >>> parse_date("2019-10-15T08:00:00Z"), parse_date("2021年3月5日 10:00")
+    (datetime.date(2019, 10, 15), datetime.date(2021, 3, 5))
+    >>> parse_date("yesterday") is None
+    True
+    """
+    for pattern in (ISO_DATE, CJK_DATE, COMPACT_DATE):
+        match = pattern.search(text)
+        if match:
+            year, month, day = (int(part) for part in match.groups())
+            try:
+                date = dt.date(year, month, day)
+            except ValueError:
+                continue
+            if 1990 <= date.year <= 2100:
+                return date
+    return None
+
+
+def meta_values(root: etree._Element) -> dict[str, str]:
+    """``<meta>`` contents keyed by lower-cased property/name/itemprop (the first one wins)."""
+    values: dict[str, str] = {}
+    for meta in root.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
+        content = normalise_space(meta.get("content") or "")
+        if key and content and key not in values:
+            values[key] = content
+    return values
+
+
+def first_text(root: etree._Element, tag: str) -> str | None:
+    for el in root.iter(tag):
+        text = normalise_space(el.text_content())
+        if text:
+            return text
+    return None
+
+
+def find_title(root: etree._Element, metas: dict[str, str]) -> str | None:
+    for key in TITLE_KEYS[:2]:
+        if metas.get(key):
+            return metas[key]
+    return first_text(root, "h1") or first_text(root, "title")
+
+
+def find_date(root: etree._Element, metas: dict[str, str]) -> dt.date | None:
+    for key in DATE_KEYS:
+        if key in metas and (date := parse_date(metas[key])):
+            return date
+    for el in root.iter("time"):
+        if date := parse_date(el.get("datetime") or el.get("content") or ""):
+            return date
+    return None
+
+
+def find_byline(root: etree._Element, metas: dict[str, str]) -> str | None:
+    for key in AUTHOR_KEYS:
+        value = metas.get(key)
+        if value and not URL.match(value):
+            return value
+    for el in root.iter("a", "span", "div", "p"):
+        if el.get("rel") == "author" or el.get("itemprop") == "author":
+            text = normalise_space(el.text_content())
+            if 0 < len(text) <= 80:
+                return text
+    return None
+
+
+def page_metadata(root: etree._Element) -> Metadata:
+    """Title, publication date and byline declared in the page."""
+    metas = meta_values(root)
+    return Metadata(title=find_title(root, metas), published_date=find_date(root, metas),
+                    byline=find_byline(root, metas))

@@ -1,0 +1,176 @@
+"""Find a page's main content among its blocks, and say why the rest was dropped.
+
+1. Boilerplate regions: elements whose tag (``nav``, ``aside``, ``footer``) or
+   class/id (comment, share, related, advert, menu, sidebar...) names page chrome.
+   A region named by a *weak* word (menu, sidebar, header...) that still holds
+   most of the page's prose is a layout wrapper, not chrome, and is kept.
+2. Every block gets a value: prose counts for, links and boilerplate regions
+   count against, and each block costs a little so that strings of short
+   labels pull a region down.
+3. The main container is the element whose subtree has the highest total value
+   (a maximum-weight subtree: it grows over every neighbour that adds prose and
+   stops at chrome), so split article bodies and sibling paragraphs come along.
+4. Inside it, blocks in boilerplate regions, link lists and markup litter are
+   dropped one by one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tasks.html_blocks import Block, Page
+
+STRONG_CHROME = (
+    ("comment", re.compile(r"comment|disqus|respond|repl(?:y|ies)|discuss|pinglun|评论")),
+    ("share_widget", re.compile(r"share|sharing|social|addthis|sociable|fenxiang|分享")),
+    ("advert", re.compile(r"(?<![a-z])(?:ads?|adv|advert\w*|adsense|adsbygoogle|adunit|adslot|dfp)(?![a-z])"
+                          r"|advertis|sponsor|guanggao|广告")),
+    ("related_link", re.compile(r"related|recommend|more-?stories|popular|trending|most-?(?:read|viewed)"
+                                r"|outbrain|taboola|xiangguan|tuijian|xgwz|相关|推荐")),
+    ("newsletter", re.compile(r"newsletter|subscri|signup|sign-up|cookie|consent|gdpr|paywall|popup|modal")),
+)
+WEAK_CHROME = (
+    ("navigation", re.compile(r"(?<![a-z])nav|menu|breadcrumb|crumbs|topbar|masthead|toolbar|pagination|pager"
+                              r"|skip-?link|daohang|(?<![a-z])tags?(?![a-z])|tagcloud|categories")),
+    ("footer", re.compile(r"footer|copyright|banquan|colophon")),
+    ("sidebar", re.compile(r"sidebar|side-bar|(?<![a-z])aside|widget|(?<![a-z])rail(?![a-z])|skyscraper")),
+)
+CHROME_TAGS = {"nav": "navigation", "aside": "sidebar", "footer": "footer"}
+CONTENT_WORDS = re.compile(r"article|content|post|entry|story|main|body|text|detail|正文|blog")
+NEVER_CHROME_TAGS = frozenset(("html", "body", "main", "article", "form", "text"))
+
+# Share of the page's prose a weakly named region must hold to count as a layout wrapper.
+WRAPPER_SHARE = 0.4
+LINK_DENSE = 0.5
+BLOCK_COST = 3.0
+LINK_PENALTY = 1.5
+MARKUP_LITTER = re.compile(r"</?[a-z][a-z0-9]*(?:\s[^<>]*)?>|\{[^{}]*[;:][^{}]*\}|function\s*\(", re.I)
+
+
+@dataclass
+class Verdict:
+    """What happens to one block: kept (category None) or dropped, and why."""
+
+    category: str | None
+    rule: str
+
+
+def chrome_category(tag: str, attrs: str) -> tuple[str | None, bool]:
+    """The boilerplate category an element's tag or class/id names, and whether the naming is strong.
+
+    >>> chrome_category("div", "comment-list")
+    ('comment', True)
+    >>> chrome_category("div", "main-content sidebar-left")
+    (None, False)
+    >>> chrome_category("nav", "")
+    ('navigation', False)
+    """
+    if tag in NEVER_CHROME_TAGS:
+        return None, False
+    for category, pattern in STRONG_CHROME:
+        if attrs and pattern.search(attrs):
+            return category, True
+    if tag in CHROME_TAGS:
+        return CHROME_TAGS[tag], False
+    if attrs and not CONTENT_WORDS.search(attrs):
+        for category, pattern in WEAK_CHROME:
+            if pattern.search(attrs):
+                return category, False
+    return None, False
+
+
+def prose_weight(block: Block) -> float:
+    """The part of a block that reads like prose: its text outside links, when links do not dominate."""
+    return 0.0 if block.link_density >= LINK_DENSE else float(block.weight - block.link_weight)
+
+
+def subtree_sums(page: Page, values: list[float]) -> list[float]:
+    """Per element, the sum of ``values`` (one per block) over the blocks its subtree owns."""
+    sums = [0.0] * len(page.elements)
+    for block, value in zip(page.blocks, values, strict=True):
+        sums[block.owner] += value
+    for index in range(len(page.elements) - 1, 0, -1):
+        parent = page.elements[index].parent
+        if parent >= 0:
+            sums[parent] += sums[index]
+    return sums
+
+
+def chrome_regions(page: Page) -> list[str | None]:
+    """Per element, the boilerplate category it is named for (None when it is not chrome)."""
+    prose = subtree_sums(page, [prose_weight(block) for block in page.blocks])
+    total = prose[0] if prose else 0.0
+    # Prose of each subtree outside chrome regions, children decided before parents.
+    clean = [0.0] * len(page.elements)
+    for block in page.blocks:
+        clean[block.owner] += prose_weight(block)
+    regions: list[str | None] = [None] * len(page.elements)
+    for index in range(len(page.elements) - 1, -1, -1):
+        element = page.elements[index]
+        category, strong = chrome_category(element.tag, element.attrs)
+        if category and (strong or clean[index] < WRAPPER_SHARE * total):
+            regions[index] = category
+            clean[index] = 0.0
+        if element.parent >= 0:
+            clean[element.parent] += clean[index]
+    return regions
+
+
+def inherited_regions(page: Page, regions: list[str | None], top: int) -> list[str | None]:
+    """Per element of the subtree at ``top``, the chrome region it sits in below ``top`` (or None)."""
+    inherited: list[str | None] = [None] * len(page.elements)
+    for index in range(top + 1, page.elements[top].end):
+        parent = page.elements[index].parent
+        inherited[index] = regions[index] or (inherited[parent] if parent > top else None)
+    return inherited
+
+
+def block_value(block: Block, in_chrome: bool) -> float:
+    """How much a block argues for the region around it being the main content."""
+    if in_chrome:
+        return -float(block.weight)
+    if block.link_density >= LINK_DENSE:
+        return -float(block.link_weight) - BLOCK_COST
+    return block.weight - (1 + LINK_PENALTY) * block.link_weight - BLOCK_COST
+
+
+def main_container(page: Page, chrome: list[str | None]) -> int:
+    """Index of the element whose subtree carries the most content value (ties go to the later one)."""
+    values = [block_value(block, bool(chrome[block.owner])) for block in page.blocks]
+    sums = subtree_sums(page, values)
+    best = 0
+    for index, value in enumerate(sums):
+        if value >= sums[best]:
+            best = index
+    return best
+
+
+def judge_blocks(page: Page) -> tuple[int, list[Verdict]]:
+    """The main container and one verdict per block."""
+    if not page.elements:
+        return 0, []
+    regions = chrome_regions(page)
+    chrome = inherited_regions(page, regions, 0)
+    top = main_container(page, chrome)
+    inside = inherited_regions(page, regions, top)
+    first, end = top, page.elements[top].end
+    verdicts = []
+    for block in page.blocks:
+        owner = block.owner
+        if not first <= owner < end:
+            verdicts.append(Verdict(chrome[owner] or _outside_category(block), "html.outside_main"))
+        elif inside[owner] or (owner != top and regions[owner]):
+            verdicts.append(Verdict(inside[owner] or regions[owner], "html.chrome_region"))
+        elif block.link_density >= LINK_DENSE:
+            category = "related_link" if block.weight > 40 else "navigation"
+            verdicts.append(Verdict(category, "html.link_density"))
+        elif MARKUP_LITTER.search(block.text):
+            verdicts.append(Verdict("html_fragment", "html.markup_litter"))
+        else:
+            verdicts.append(Verdict(None, "html.main"))
+    return top, verdicts
+
+
+def _outside_category(block: Block) -> str:
+    return "navigation" if block.link_density >= LINK_DENSE else "page_chrome"
