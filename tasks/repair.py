@@ -1,22 +1,262 @@
-"""Stage 2: repair damaged text (mojibake, entities, tag litter, odd spaces, glosses)."""
+"""Stage 2: repair damaged text (mojibake, entities, tag litter, odd spaces, glosses).
+
+Each repair is a small function ``str -> str``; ``repair_text`` runs them per line
+and reports the names of those that changed something:
+
+* ``mojibake:<real>-as-<wrong>`` (ftfy with CJK-safe settings, then CJK codecs),
+  ``c1_controls``, ``ligatures`` ... (ftfy's other steps);
+* ``html_entities``, ``tag_fragments``, ``lossy_tag`` (a closing tag whose ``<`` was
+  lost with the CJK punctuation before it);
+* ``odd_spaces``, ``control_chars``, ``line_endings``, ``unicode_nfc``;
+* ``pinyin_gloss`` (``預(yù)計`` -> ``預計``).
+"""
 
 from __future__ import annotations
 
+import html
+import re
+import unicodedata
+from collections.abc import Callable
+from functools import lru_cache
+
 import ftfy
+from ftfy.badness import is_bad
 
 from tasks.model import Line
+from tasks.mojibake import fix_cjk_mojibake
+
+FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html=False,
+    uncurl_quotes=False,
+    fix_character_width=False,
+    fix_line_breaks=False,
+    normalization=None,
+    explain=True,
+)
+CODEC_NAMES = {"sloppy-windows-1252": "cp1252", "windows-1252": "cp1252", "utf-8-variants": "utf-8"}
+FTFY_STEP_NAMES = {
+    "fix_c1_controls": "c1_controls",
+    "decode_inconsistent_utf8": "mojibake:inconsistent-utf-8",
+    "fix_latin_ligatures": "ligatures",
+    "fix_surrogates": "surrogates",
+    "remove_terminal_escapes": "terminal_escapes",
+    "remove_control_chars": "control_chars",
+}
+C1_CONTROL = re.compile(r"[\x80-\x9f]")
+
+LINE_BREAK = re.compile(r"\r\n?|[\u2028\u2029]")
+ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+TAG_NAMES = (
+    r"p|br|div|span|font|b|i|u|s|em|strong|small|big|sup|sub|center|a|img|hr|li|ul|ol|dl|dt|dd|"
+    r"table|thead|tbody|tr|td|th|h[1-6]|blockquote|section|article|header|footer|nav|figure|figcaption"
+)
+TAG_FRAGMENT = re.compile(rf"</?(?:{TAG_NAMES})(?:\s[^<>]{{0,200}})?\s*/?>", re.IGNORECASE)
+WORD_CHAR = re.compile(r"\w")
+# A closing tag whose "<" went with the multi-byte punctuation before it: "信心?!?/p>".
+LOSSY_CLOSING_TAG = re.compile(rf"(?<=[\u3400-\u9fff])[?？!�]{{1,4}}/(?:{TAG_NAMES})>\s*$", re.IGNORECASE)
+ODD_SPACE = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f]")
+INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+HAN_CHAR = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+PINYIN_GLOSS = re.compile(rf"({HAN_CHAR})[(（]([{PINYIN_LETTERS}]{{1,7}}[1-5]?)[)）]")
+TONE_MARKS = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ", "aaaaeeeeiiiioooouuuuüüüünnnm")
+
+
+def fix_line_endings(text: str) -> str:
+    """CRLF, CR and Unicode line separators become LF."""
+    return LINE_BREAK.sub("\n", text)
+
+
+def mojibake_names(explanation: list) -> list[str]:
+    """Repair names for an ftfy plan: ``encode X`` + ``decode Y`` is ``mojibake:Y-as-X``.
+
+    >>> mojibake_names([("encode", "sloppy-windows-1252"), ("decode", "utf-8")])
+    ['mojibake:utf-8-as-cp1252']
+    """
+    names, encoded_with = [], None
+    for action, step in explanation:
+        if action == "encode":
+            encoded_with = CODEC_NAMES.get(step, step)
+        elif action == "decode" and encoded_with:
+            names.append(f"mojibake:{CODEC_NAMES.get(step, step)}-as-{encoded_with}")
+            encoded_with = None
+        elif step in FTFY_STEP_NAMES:
+            names.append(FTFY_STEP_NAMES[step])
+    return names
+
+
+def fix_with_ftfy(line: str) -> tuple[str, list[str]]:
+    """ftfy's encoding repair, only for lines its badness heuristic flags (or with C1 controls)."""
+    if line.isascii() or not (is_bad(line) or C1_CONTROL.search(line)):
+        return line, []
+    fixed, explanation = ftfy.fix_and_explain(line, config=FTFY_CONFIG)
+    return fixed, mojibake_names(explanation or []) if fixed != line else []
+
+
+def unescape_entities(line: str) -> str:
+    """Decode HTML entities, twice at most (``&amp;nbsp;`` was escaped twice).
+
+    >>> unescape_entities("AT&amp;T&#8217;s price&nbsp;cut")
+    'AT&T’s price\\xa0cut'
+    """
+    for _ in range(2):
+        unescaped = ENTITY.sub(lambda m: html.unescape(m.group()), line)
+        if unescaped == line:
+            break
+        line = unescaped
+    return line
+
+
+def strip_tag_fragments(line: str) -> str:
+    """Remove stray tags; a space is kept where the tag sat between two words.
+
+    >>> strip_tag_fragments("<p>Markets rallied.<br/>Bonds fell.</p>")
+    'Markets rallied. Bonds fell.'
+    >>> strip_tag_fragments("股市上涨<br>债市下跌")
+    '股市上涨债市下跌'
+    """
+    def replace(match: re.Match) -> str:
+        before, after = line[match.start() - 1 : match.start()], line[match.end() : match.end() + 1]
+        latin_before = bool(before) and before.isascii() and not before.isspace()
+        latin_after = bool(after) and after.isascii() and WORD_CHAR.match(after) is not None
+        return " " if latin_before and latin_after else ""
+
+    return TAG_FRAGMENT.sub(replace, line)
+
+
+def restore_lossy_closing_tag(line: str) -> str:
+    """Drop a closing tag damaged together with the CJK full stop (and quote) before it.
+
+    The lost punctuation is put back: ``。`` and, when a ``“`` is still open, ``”``.
+
+    >>> restore_lossy_closing_tag("也更加堅定了信心?!?/p>")
+    '也更加堅定了信心。'
+    >>> restore_lossy_closing_tag("他說：“我們很有信心?!?/p>")
+    '他說：“我們很有信心。”'
+    """
+    match = LOSSY_CLOSING_TAG.search(line)
+    if not match:
+        return line
+    head = line[: match.start()]
+    quote_open = head.count("“") > head.count("”")
+    return head + "。" + ("”" if quote_open else "")
+
+
+def normalize_spaces(line: str) -> str:
+    """NBSP and other odd spaces become a plain space (the full-width indent stays)."""
+    return ODD_SPACE.sub(" ", line)
+
+
+def remove_invisible(line: str) -> str:
+    """Remove zero-width characters, a BOM inside text and soft hyphens."""
+    return INVISIBLE.sub("", line)
+
+
+def remove_controls(line: str) -> str:
+    """Remove C0/C1 control characters (tabs stay)."""
+    return CONTROL.sub("", line)
+
+
+def to_nfc(line: str) -> str:
+    return unicodedata.normalize("NFC", line)
+
+
+def normalized_reading(reading: str) -> set[str]:
+    """A pinyin reading in the forms a gloss may take: tone marks, tone number, no tone.
+
+    >>> sorted(normalized_reading("yù"))
+    ['yu', 'yu4', 'yù']
+    """
+    plain = reading.translate(TONE_MARKS)
+    tone = next((str(i) for i, marks in enumerate(("āēīōūǖ", "áéíóúǘńḿ", "ǎěǐǒǔǚň", "àèìòùǜǹ"), 1)
+                 if any(ch in marks for ch in reading)), "")
+    forms = {reading, plain, plain + tone, plain.replace("ü", "v"), plain.replace("ü", "v") + tone}
+    return forms | {plain + "5"} if not tone else forms
+
+
+@lru_cache(maxsize=4096)
+def readings_of(char: str) -> frozenset[str]:
+    """Every accepted gloss of one Han character (its own and its simplified form's readings)."""
+    from pypinyin import Style, pinyin
+
+    from tasks.language import to_simplified
+
+    forms = set()
+    for variant in {char, to_simplified(char)}:
+        for reading in pinyin(variant, style=Style.TONE, heteronym=True)[0]:
+            forms |= normalized_reading(reading)
+    return frozenset(forms)
+
+
+def strip_pinyin_glosses(line: str) -> str:
+    """Remove ``(pinyin)`` right after the Han character it reads; other brackets stay.
+
+    >>> strip_pinyin_glosses("預(yù)計數據(jù)將於人工智能(AI)大會(上海)公佈")
+    '預計數據將於人工智能(AI)大會(上海)公佈'
+    """
+    if "(" not in line and "（" not in line:
+        return line
+
+    def replace(match: re.Match) -> str:
+        char, gloss = match.groups()
+        return char if gloss in readings_of(char) else match.group()
+
+    return PINYIN_GLOSS.sub(replace, line)
+
+
+LINE_REPAIRS: tuple[tuple[str, Callable[[str], str]], ...] = (
+    ("html_entities", unescape_entities),
+    ("lossy_tag", restore_lossy_closing_tag),
+    ("tag_fragments", strip_tag_fragments),
+    ("odd_spaces", normalize_spaces),
+    ("control_chars", remove_invisible),
+    ("control_chars", remove_controls),
+    ("unicode_nfc", to_nfc),
+    ("pinyin_gloss", strip_pinyin_glosses),
+)
+
+
+def repair_line(line: str) -> tuple[str, list[str]]:
+    """Repair one line (no line breaks inside); returns it and the names of the repairs done."""
+    line, done = fix_with_ftfy(line)
+    line, cjk = fix_cjk_mojibake(line)
+    if cjk:
+        done.append(cjk)
+    for name, repair in LINE_REPAIRS:
+        fixed = repair(line)
+        if fixed != line:
+            done.append(name)
+            line = fixed
+    return line, done
 
 
 def repair_text(text: str) -> tuple[str, list[str]]:
-    """Repair a whole decoded text; returns the text and the names of the repairs done."""
-    fixed = ftfy.fix_text(text, uncurl_quotes=False, fix_character_width=False)
-    return fixed, (["ftfy"] if fixed != text else [])
+    """Repair a whole decoded text; returns the text and the names of the repairs done.
+
+    >>> repair_text("Prices rose&nbsp;5%\\r\\n<p>预(yù)计")[0]
+    'Prices rose 5%\\n预计'
+
+    """
+    repairs = set()
+    fixed = fix_line_endings(text)
+    if fixed != text:
+        repairs.add("line_endings")
+    lines = []
+    for line in fixed.split("\n"):
+        line, done = repair_line(line)
+        lines.append(line)
+        repairs.update(done)
+    return "\n".join(lines), sorted(repairs)
 
 
 def repair_lines(lines: list[Line]) -> tuple[list[Line], list[str]]:
     """Repair the text of each line (for HTML blocks)."""
     repairs: set[str] = set()
     for line in lines:
-        line.text, done = repair_text(line.text)
-        repairs.update(done)
+        text, done = repair_text(line.text)
+        if done:
+            line.text = text.strip()
+            repairs.update(done)
     return lines, sorted(repairs)

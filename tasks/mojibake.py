@@ -1,0 +1,105 @@
+"""CJK mojibake that ftfy does not handle: text decoded with the wrong CJK or Western codec.
+
+Three families, each undone by encoding with the codec that was wrongly used and
+decoding with the right one, strictly (a lossy round trip is never applied):
+
+* UTF-8 read as GBK/GB18030 (``鏂板崕绀`` is 新华社) or as Big5;
+* GBK or Big5 read as Latin-1/cp1252 (``ÖÐÎÄ`` is 中文).
+
+A candidate is kept only when it reads better: its Han characters are mostly
+common ones (level 1 of GB2312 or of Big5), clearly more so than the input's.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import ftfy.bad_codecs  # noqa: F401  (registers "sloppy-windows-1252")
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Characters a single-byte Western decoder makes from bytes 0x80-0xFF.
+WESTERN_HIGH = re.compile(r"[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+                          r"\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]+")
+LETTER = re.compile(r"[^\W\d_]")
+
+# (name, codec the text was wrongly decoded with, codec it really was in)
+UTF8_MISREAD = (("utf-8-as-gbk", "gb18030", "utf-8"), ("utf-8-as-big5", "big5", "utf-8"))
+LEGACY_MISREAD = tuple(
+    (f"{right_name}-as-{wrong_name}", wrong, right)
+    for right_name, right in (("gbk", "gb18030"), ("big5", "big5"))
+    for wrong_name, wrong in (("cp1252", "sloppy-windows-1252"), ("latin-1", "latin-1"))
+)
+MIN_COMMON_SHARE = 0.8
+MIN_GAIN = 0.25
+
+
+@lru_cache(maxsize=1)
+def common_han() -> frozenset[str]:
+    """Han characters of level 1 of GB2312 (simplified) and of Big5 (traditional)."""
+    chars = set()
+    for lead in range(0xB0, 0xD8):
+        chars.update(bytes([lead, trail]).decode("gb2312", "ignore") for trail in range(0xA1, 0xFF))
+    for lead in range(0xA4, 0xC7):
+        for trail in (*range(0x40, 0x7F), *range(0xA1, 0xFF)):
+            chars.add(bytes([lead, trail]).decode("big5", "ignore"))
+    chars.discard("")
+    return frozenset(chars)
+
+
+def common_share(text: str) -> float:
+    """Share of the Han characters of ``text`` that are common ones (0.0 without Han).
+
+    >>> common_share("新华社北京电"), common_share("鏂板崕绀")
+    (1.0, 0.25)
+    """
+    han = HAN.findall(text)
+    if not han:
+        return 0.0
+    common = common_han()
+    return sum(ch in common for ch in han) / len(han)
+
+
+def round_trip(text: str, wrong: str, right: str) -> str | None:
+    """``text`` encoded with ``wrong`` and decoded with ``right``, or ``None`` if either step fails."""
+    try:
+        return text.encode(wrong).decode(right)
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
+
+
+def reads_better(candidate: str, original: str) -> bool:
+    """The candidate's Han text is mostly common characters, clearly more than the original's."""
+    share = common_share(candidate)
+    return share >= MIN_COMMON_SHARE and share - common_share(original) >= MIN_GAIN
+
+
+def looks_like_legacy_misread(text: str) -> bool:
+    """Western high characters (what CJK lead bytes become) make up most of the letters."""
+    high = sum(len(run) for run in WESTERN_HIGH.findall(text))
+    return high >= 4 and high * 2 >= len(LETTER.findall(text))
+
+
+def fix_cjk_mojibake(line: str) -> tuple[str, str | None]:
+    """Repair one line of CJK mojibake; returns the line and the repair name (``None`` if untouched).
+
+    >>> fix_cjk_mojibake("新华社北京电".encode("utf-8").decode("gb18030"))
+    ('新华社北京电', 'mojibake:utf-8-as-gbk')
+    >>> fix_cjk_mojibake("新华社北京电")
+    ('新华社北京电', None)
+    """
+    if line.isascii():
+        return line, None
+    if HAN.search(line):
+        families = UTF8_MISREAD
+    elif looks_like_legacy_misread(line):
+        families = LEGACY_MISREAD
+    else:
+        return line, None
+    candidates = [(round_trip(line, wrong, right), name) for name, wrong, right in families]
+    readable = [(common_share(text), text, name) for text, name in candidates
+                if text is not None and text != line and reads_better(text, line)]
+    if not readable:
+        return line, None
+    _, text, name = max(readable)
+    return text, f"mojibake:{name}"
