@@ -21,8 +21,9 @@ Contenders:
 Peak RSS is sampled with psutil every 20 ms over the whole process tree: ``main`` is the
 contender's own process, ``child`` the largest of its descendants (pool workers, a Prefect server),
 ``tree`` the largest simultaneous sum (it counts copy-on-write pages shared after ``fork`` once per
-process, so it overstates real use).  ``kernel`` is ``ru_maxrss`` from ``wait4``: the high-water mark
-of the largest single process of the tree that was waited for, exact but blind to the sum.
+process, so it overstates real use).  ``kernel`` is ``ru_maxrss`` from ``wait4``: the exact high-water
+mark of the largest single process among the contender and the descendants it waited for (workers
+forked by a fork server are not its children, so for datatrove it sees only the main process).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -228,7 +229,6 @@ class Result:
     documents: int | None = None
     flow_seconds: float | None = None
     note: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def rinse_unavailable() -> str:
