@@ -17,6 +17,7 @@ import zlib
 import ftfy.bad_codecs  # noqa: F401  (registers the "sloppy-windows-1252" codec)
 
 from tasks.model import Decoded, RejectError
+from tasks.mojibake import common_share
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
@@ -74,6 +75,8 @@ CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 NON_ASCII = re.compile(r"[^\x00-\x7f]")
 UTF8_REPLACEMENT = "\ufffd".encode()
 SNIFF_WINDOW = 8192
+SHORT_CJK_BYTES = 64  # fewer non-ASCII bytes than this is too little for charset-normalizer
+SHORT_CJK_MIN_COMMON = 0.9
 
 
 def unwrap(data: bytes, name: str) -> bytes:
@@ -184,6 +187,20 @@ def looks_western(data: bytes) -> bool:
     return text is not None and len(WESTERN_HIGH.findall(text)) == len(text)
 
 
+def short_chinese(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding) for a short GB18030 or Big5 text that a detector has too little to go on.
+
+    Taken when its Han characters are nearly all common ones in that encoding.
+    """
+    if sum(len(run) for run in HIGH_BYTE.findall(data)) >= SHORT_CJK_BYTES:
+        return None
+    decodings = [(text, encoding) for encoding in ("gb18030", "big5")
+                 if (text := decode_as(data, encoding)) is not None]
+    scored = [(common_share(text), text, encoding) for text, encoding in decodings]
+    share, text, encoding = max(scored, default=(0.0, "", ""))
+    return (text, encoding) if share >= SHORT_CJK_MIN_COMMON else None
+
+
 def detect(data: bytes) -> tuple[str, str] | None:
     """(text, canonical encoding) from charset-normalizer, preferring cp1252 over its look-alikes."""
     from charset_normalizer import from_bytes
@@ -228,7 +245,7 @@ def decode_bytes(data: bytes, is_html: bool = False) -> Decoded:
             return Decoded(text, encoding, ("invalid_bytes",))
     if looks_western(data):
         return Decoded(decode_as(data, "cp1252") or data.decode("latin-1"), "cp1252")
-    detected = detect(data)
+    detected = short_chinese(data) or detect(data)
     if detected is None:
         raise RejectError("undecodable", "no encoding decodes this file")
     return Decoded(*detected)

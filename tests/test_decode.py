@@ -1,0 +1,140 @@
+"""Decoding raw bytes: BOMs, UTF-8, declared charsets, legacy encodings, rejects."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+
+from tasks.decode import canonical_encoding, declared_charset, decode_bytes, sniff_format, unwrap
+from tasks.model import RejectError
+
+ZH_HANS = "新华社北京5月22日电 国家统计局今天发布数据显示，前四个月全国规模以上工业增加值同比增长6.2%。"
+ZH_HANT = "中央社記者台北22日電 行政院今天通過明年度總預算案，經濟部表示將持續推動產業升級與數位轉型。"
+EN_CURLY = (
+    "The company\u2019s chief executive said on Tuesday that profits rose 5% \u2014 \u201cbetter than "
+    "expected\u201d \u2026 analysts in London and New York agreed.\n"
+)
+JA = "東京証券取引所は本日、株価が大幅に上昇したと発表しました。日本銀行の金融政策に注目が集まっています。"
+KO = "서울 중앙지방법원은 오늘 삼성전자 사건에 대한 판결을 내렸다. 경제 전문가들은 시장 영향을 주목하고 있다."
+
+
+@pytest.mark.parametrize(
+    ("text", "codec", "expected"),
+    [
+        (ZH_HANS, "utf-8", "utf-8"),
+        (ZH_HANS, "utf-8-sig", "utf-8"),
+        (ZH_HANS, "utf-16", "utf-16"),
+        (EN_CURLY, "utf-16-be", "utf-16"),
+        (ZH_HANS, "utf-32", "utf-32"),
+        (ZH_HANS, "gb18030", "gb18030"),
+        (ZH_HANS, "gbk", "gb18030"),
+        (ZH_HANS, "gb2312", "gb18030"),
+        (ZH_HANT, "big5", "big5"),
+        (JA, "shift_jis", "shift_jis"),
+        (KO, "euc-kr", "euc-kr"),
+        (EN_CURLY, "cp1252", "cp1252"),
+    ],
+)
+def test_encodings_are_detected_and_named_canonically(text: str, codec: str, expected: str) -> None:
+    decoded = decode_bytes(text.encode(codec))
+    assert decoded.encoding == expected
+    assert decoded.text.lstrip("\ufeff") == text
+
+
+def test_short_legacy_chinese_lines_decode() -> None:
+    assert decode_bytes("国家统计局发布数据".encode("gb18030")).text == "国家统计局发布数据"
+    assert decode_bytes("行政院通過總預算案".encode("big5")).text == "行政院通過總預算案"
+
+
+def test_western_cp1252_is_not_taken_for_a_cyrillic_or_central_european_page() -> None:
+    text = "Caf\u00e9 owners in Paris say the na\u00efve r\u00e9sum\u00e9 rule \u2018hurts\u2019 trade.\n" * 3
+    decoded = decode_bytes(text.encode("cp1252"))
+    assert (decoded.encoding, decoded.text) == ("cp1252", text)
+
+
+def test_cyrillic_code_page_is_still_recognised() -> None:
+    text = "Правительство России сообщило во вторник о росте промышленного производства на пять процентов."
+    assert decode_bytes(text.encode("cp1251")).text == text
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_found_by_its_nul_bytes(codec: str) -> None:
+    for text in (EN_CURLY, ZH_HANS + "\n2024-05-22\n"):
+        decoded = decode_bytes(text.encode(codec))
+        assert (decoded.encoding, decoded.text) == ("utf-16", text)
+
+
+def test_html_declared_charset_is_used_and_gb2312_means_gb18030() -> None:
+    page = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head>'
+    data = page.encode("ascii") + f"<body><p>{ZH_HANS}</p></body></html>".encode("gb18030")
+    decoded = decode_bytes(data, is_html=True)
+    assert decoded.encoding == "gb18030"
+    assert ZH_HANS in decoded.text
+
+
+def test_html_declaring_latin1_decodes_as_cp1252() -> None:
+    data = b'<meta charset="iso-8859-1"><p>\x93Quoted\x94 \x96 caf\xe9</p>'
+    decoded = decode_bytes(data, is_html=True)
+    assert decoded.encoding == "cp1252"
+    assert "\u201cQuoted\u201d \u2013 caf\u00e9" in decoded.text
+
+
+def test_utf8_beats_a_wrong_declaration() -> None:
+    data = f'<meta charset="gbk"><p>{ZH_HANS}</p>'.encode()
+    assert decode_bytes(data, is_html=True).encoding == "utf-8"
+
+
+def test_a_few_invalid_bytes_in_utf8_are_replaced_not_misdetected() -> None:
+    data = (ZH_HANS * 5).encode() + b"\xff" + ZH_HANT.encode()
+    decoded = decode_bytes(data)
+    assert decoded.encoding == "utf-8"
+    assert decoded.repairs == ("invalid_bytes",)
+    assert decoded.text.endswith("\ufffd" + ZH_HANT)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        b"\xff\xd8\xff\xe0\x00\x10JFIF",
+        b"GIF89a\x01\x00\x01\x00",
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n",
+        b"PK\x03\x04\x14\x00\x06\x00",
+        b"\x01\x02\x03\x04\x05\x06\x07\x08" * 64,
+        b"text with \x00 a stray \x00\x00 NUL",
+    ],
+)
+def test_binary_files_are_rejected(data: bytes) -> None:
+    with pytest.raises(RejectError) as err:
+        decode_bytes(data)
+    assert err.value.reason == "binary"
+
+
+@pytest.mark.parametrize("data", [b"", b"   \r\n\t\n", b"\xef\xbb\xbf\n", b"\xff\xfe \x00"])
+def test_empty_files_are_rejected(data: bytes) -> None:
+    with pytest.raises(RejectError) as err:
+        decode_bytes(data)
+    assert err.value.reason == "empty"
+
+
+def test_canonical_names() -> None:
+    assert [canonical_encoding(n) for n in ("GBK", "cp936", "Big5-HKSCS", "latin1", "UTF_16_BE", "SJIS")] == [
+        "gb18030", "gb18030", "big5", "cp1252", "utf-16", "shift_jis"
+    ]
+
+
+def test_declared_charset_forms() -> None:
+    assert declared_charset(b"<meta charset='Big5'>") == "big5"
+    meta = b'<META HTTP-EQUIV="content-type" CONTENT="text/html;charset=ISO-8859-1">'
+    assert declared_charset(meta) == "cp1252"
+    assert declared_charset(b"<p>no declaration</p>") is None
+
+
+def test_unwrap_and_sniff() -> None:
+    assert unwrap(gzip.compress(b"hello"), "a.txt.gz") == b"hello"
+    with pytest.raises(RejectError):
+        unwrap(b"\x1f\x8bnot gzip", "a.gz")
+    assert sniff_format("page.HTM", b"") == "html"
+    assert sniff_format("notes", b"  <!DOCTYPE html><html>") == "html"
+    assert sniff_format("notes.txt", b"plain") == "text"
