@@ -2,8 +2,8 @@
 
 1. Boilerplate regions: elements whose tag (``nav``, ``aside``, ``footer``) or
    class/id (comment, share, related, advert, menu, sidebar...) names page chrome.
-   A region named by a *weak* word (menu, sidebar, header...) that still holds
-   most of the page's prose is a layout wrapper, not chrome, and is kept.
+   A region that still holds most of the page's prose is a layout wrapper, not
+   chrome, and is kept (a weak word such as menu or sidebar needs less of it).
 2. Every block gets a value: prose counts for, links and boilerplate regions
    count against, and each block costs a little so that strings of short
    labels pull a region down.
@@ -24,7 +24,7 @@ from tasks.html_blocks import Block, Page
 STRONG_CHROME = (
     ("comment", re.compile(r"comment|disqus|respond|repl(?:y|ies)|discuss|pinglun|评论")),
     ("share_widget", re.compile(r"share|sharing|social|addthis|sociable|fenxiang|分享")),
-    ("advert", re.compile(r"(?<![a-z])(?:ads?|adv|advert\w*|adsense|adsbygoogle|adunit|adslot|dfp)(?![a-z])"
+    ("advert", re.compile(r"(?<![a-z0-9])(?:ads?|adv|advert\w*|adsense|adsbygoogle|adunit|adslot|dfp)(?![a-z0-9])"
                           r"|advertis|sponsor|guanggao|广告")),
     ("related_link", re.compile(r"related|recommend|more-?stories|popular|trending|most-?(?:read|viewed)"
                                 r"|outbrain|taboola|xiangguan|tuijian|xgwz|相关|推荐")),
@@ -40,8 +40,8 @@ CHROME_TAGS = {"nav": "navigation", "aside": "sidebar", "footer": "footer"}
 CONTENT_WORDS = re.compile(r"article|content|post|entry|story|main|body|text|detail|正文|blog")
 NEVER_CHROME_TAGS = frozenset(("html", "body", "main", "article", "form", "text"))
 
-# Share of the page's prose a weakly named region must hold to count as a layout wrapper.
-WRAPPER_SHARE = 0.4
+# Share of the page's prose a region named by a weak (strong) word must hold to count as a layout wrapper.
+WRAPPER_SHARE = {False: 0.4, True: 0.75}
 LINK_DENSE = 0.5
 BLOCK_COST = 3.0
 LINK_PENALTY = 1.5
@@ -109,7 +109,7 @@ def chrome_regions(page: Page) -> list[str | None]:
     for index in range(len(page.elements) - 1, -1, -1):
         element = page.elements[index]
         category, strong = chrome_category(element.tag, element.attrs)
-        if category and (strong or clean[index] < WRAPPER_SHARE * total):
+        if category and clean[index] < WRAPPER_SHARE[strong] * total:
             regions[index] = category
             clean[index] = 0.0
         if element.parent >= 0:
@@ -136,12 +136,13 @@ def block_value(block: Block, in_chrome: bool) -> float:
 
 
 def main_container(page: Page, chrome: list[str | None]) -> int:
-    """Index of the element whose subtree carries the most content value (ties go to the later one)."""
+    """Index of the element whose subtree carries the most content value (ties go to the descendant)."""
     values = [block_value(block, bool(chrome[block.owner])) for block in page.blocks]
     sums = subtree_sums(page, values)
     best = 0
     for index, value in enumerate(sums):
-        if value >= sums[best]:
+        inside_best = index < page.elements[best].end
+        if value > sums[best] or (value == sums[best] and value > 0 and inside_best):
             best = index
     return best
 
