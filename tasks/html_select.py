@@ -28,7 +28,7 @@ STRONG_CHROME = (
                           r"|advertis|sponsor|guanggao|广告")),
     ("related_link", re.compile(r"related|recommend|more-?stories|popular|trending|most-?(?:read|viewed)"
                                 r"|outbrain|taboola|xiangguan|tuijian|xgwz|相关|推荐")),
-    ("newsletter", re.compile(r"newsletter|subscri|signup|sign-up|cookie|consent|gdpr|paywall|popup|modal")),
+    ("newsletter", re.compile(r"newsletter|subscri|signup|sign-up|cookie|consent|gdpr|paywall|popup")),
 )
 WEAK_CHROME = (
     ("navigation", re.compile(r"(?<![a-z])nav|menu|breadcrumb|crumbs|topbar|masthead|toolbar|pagination|pager"
@@ -37,6 +37,8 @@ WEAK_CHROME = (
     ("sidebar", re.compile(r"sidebar|side-bar|(?<![a-z])aside|widget|(?<![a-z])rail(?![a-z])|skyscraper")),
 )
 CHROME_TAGS = {"nav": "navigation", "aside": "sidebar", "footer": "footer"}
+# A class or id made only of content words ("article", "entry-content") vetoes every chrome word.
+CONTENT_TOKEN = re.compile(r"^(?:(?:article|content|main|story|entry|post|body|text|blog|detail|news)s?[-_]*)+$")
 CONTENT_WORDS = re.compile(r"article|content|post|entry|story|main|body|text|detail|正文|blog")
 NEVER_CHROME_TAGS = frozenset(("html", "body", "main", "article", "form", "text"))
 
@@ -65,8 +67,10 @@ def chrome_category(tag: str, attrs: str) -> tuple[str | None, bool]:
     (None, False)
     >>> chrome_category("nav", "")
     ('navigation', False)
+    >>> chrome_category("div", "box article modal-enabled")
+    (None, False)
     """
-    if tag in NEVER_CHROME_TAGS:
+    if tag in NEVER_CHROME_TAGS or any(CONTENT_TOKEN.match(token) for token in attrs.split()):
         return None, False
     for category, pattern in STRONG_CHROME:
         if attrs and pattern.search(attrs):
