@@ -1,0 +1,158 @@
+"""The ``clean-corpus`` flow: discover input files, clean them in batches, commit to the warehouse.
+
+One task per batch; each batch task hands its CPU work to a process pool (``spawn``)
+created here, so N task threads wait on N worker processes.  Everything that touches
+the warehouse (recovery, commits, the ``runs`` row) happens in this process, under the
+warehouse lock, with batches committed in batch order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import logging
+import multiprocessing
+import os
+import shutil
+import uuid
+from collections import Counter, deque
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from prefect import flow, get_run_logger
+from prefect.artifacts import create_markdown_artifact
+from prefect.runtime import flow_run
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from rinse import PIPELINE_VERSION
+from rinse.config import DEFAULT_INPUT, DEFAULT_WAREHOUSE, input_roots, local_path, worker_count
+from tasks.batch import BatchSummary
+from tasks.clean import CleanConfig
+from tasks.discover import DEFAULT_BATCH_BYTES, DEFAULT_BATCH_FILES, FileRef, batches, discover
+from tasks.prefect_tasks import clean_batch
+from tasks.warehouse import (
+    STAGING,
+    WarehouseIndex,
+    WarehouseLock,
+    check_writable,
+    commit_batch,
+    ensure_tables,
+    recover,
+    write_run,
+)
+
+
+@dataclass
+class RunTotals:
+    """The run's counts, as printed by the CLI and written to ``runs``."""
+
+    run_id: str
+    files_seen: int = 0
+    documents_written: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    bytes_in: int = 0
+    rejected_by_reason: Counter = field(default_factory=Counter)
+    removed_by_category: Counter = field(default_factory=Counter)
+
+    def add(self, batch: BatchSummary, committed_docs: int, rejected: Counter, removed: Counter) -> None:
+        self.files_seen += batch.n_files
+        self.unchanged += batch.n_unchanged
+        self.bytes_in += batch.bytes_in
+        self.documents_written += committed_docs
+        self.rejected += sum(rejected.values())
+        self.rejected_by_reason.update(rejected)
+        self.removed_by_category.update(removed)
+
+
+def new_run_id(now: dt.datetime) -> str:
+    """Sortable and unique: ``20250101T120000Z-1a2b3c``."""
+    return f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
+
+
+def summary_markdown(totals: RunTotals) -> str:
+    """The run summary as a markdown artifact."""
+    lines = [f"# clean-corpus run `{totals.run_id}`", "", "| | |", "|---|---:|",
+             f"| files seen | {totals.files_seen} |", f"| documents written | {totals.documents_written} |",
+             f"| unchanged | {totals.unchanged} |", f"| rejected | {totals.rejected} |",
+             f"| bytes read | {totals.bytes_in} |"]
+    for title, counts in (("Rejected by reason", totals.rejected_by_reason),
+                          ("Lines removed by category", totals.removed_by_category)):
+        lines += ["", f"## {title}", ""]
+        lines += [f"- {key}: {n}" for key, n in counts.most_common()] or ["- none"]
+    return "\n".join(lines)
+
+
+@contextmanager
+def batch_pool(workers: int, several_batches: bool) -> Iterator[ProcessPoolExecutor | None]:
+    """A spawn-based process pool, or ``None`` (clean in-process) for one worker or one batch."""
+    if workers <= 1 or not several_batches:
+        yield None
+        return
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield pool
+
+
+def known_subset(refs: list[FileRef], known: dict[str, str | None]) -> dict[str, str | None]:
+    return {r.rel_path: known[r.rel_path] for r in refs if r.rel_path in known}
+
+
+@flow(name="clean-corpus", persist_result=False, task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count()))
+def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREHOUSE,
+                 workers: int | None = None, batch_bytes: int = DEFAULT_BATCH_BYTES,
+                 batch_files: int = DEFAULT_BATCH_FILES, wait_for_lock: bool = False) -> dict:
+    """Clean every file under ``inputs`` into the Parquet tables under ``warehouse``."""
+    logger = get_run_logger()
+    started = dt.datetime.now(dt.timezone.utc)
+    roots = input_roots(inputs or [DEFAULT_INPUT])
+    wh = local_path(warehouse)
+    workers = worker_count(workers)
+    config = CleanConfig()
+    check_writable(wh)
+    with WarehouseLock(wh, wait=wait_for_lock):
+        index = recover(wh)
+        totals = RunTotals(run_id=new_run_id(started))
+        staging = wh / STAGING / totals.run_id
+        staging.mkdir(parents=True)
+        known = index.known(PIPELINE_VERSION)
+        batch_iter = batches(discover(roots), batch_bytes, batch_files)
+        head = list(itertools.islice(batch_iter, 2))
+        with batch_pool(workers, len(head) > 1) as pool:
+            pending: deque = deque()
+            for batch_no, refs in enumerate(itertools.chain(head, batch_iter)):
+                pending.append(clean_batch.submit(refs, known_subset(refs, known), str(staging),
+                                                  totals.run_id, batch_no, config, pool))
+                if len(pending) > workers:
+                    _commit(wh, index, pending.popleft().result(), totals, logger)
+            while pending:
+                _commit(wh, index, pending.popleft().result(), totals, logger)
+        shutil.rmtree(wh / STAGING, ignore_errors=True)
+        config_json = json.dumps({"inputs": [str(r) for r in roots], "warehouse": str(wh), "workers": workers,
+                                  "batch_bytes": batch_bytes, "batch_files": batch_files, **asdict(config)})
+        write_run(wh, {
+            "run_id": totals.run_id, "flow_run_id": str(flow_run.get_id() or ""), "started_at": started,
+            "finished_at": dt.datetime.now(dt.timezone.utc), "n_files_seen": totals.files_seen,
+            "n_documents_written": totals.documents_written, "n_unchanged": totals.unchanged,
+            "n_rejected": totals.rejected, "bytes_in": totals.bytes_in, "pipeline_version": PIPELINE_VERSION,
+            "config": config_json,
+        })
+        ensure_tables(wh)
+    markdown = summary_markdown(totals)
+    logger.info(markdown)
+    create_markdown_artifact(markdown=markdown, key="clean-corpus-summary", description="rinse run summary")
+    return asdict(totals)
+
+
+def _commit(wh: Path, index: WarehouseIndex, batch: BatchSummary, totals: RunTotals,
+            logger: logging.Logger | logging.LoggerAdapter) -> None:
+    part_name = f"part-{totals.run_id}-{batch.batch_no:06d}.parquet"
+    result = commit_batch(wh, index, batch.staged, part_name)
+    for staged in batch.staged.values():
+        Path(staged).unlink(missing_ok=True)
+    totals.add(batch, result.n_documents, result.rejected_by_reason, result.removed_by_category)
+    logger.info("batch %d: %d files, %d unchanged, %d documents, %d rejected", batch.batch_no, batch.n_files,
+                batch.n_unchanged, result.n_documents, sum(result.rejected_by_reason.values()))

@@ -1,0 +1,140 @@
+"""``rinse`` command line: ``run``, ``serve``, ``compact``.
+
+Prefect is imported only inside the commands that need it (after the environment
+defaults are set), so the checks that refuse a run answer fast and without a server,
+and ``spawn``-ed worker processes that re-import this module never load Prefect.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from rinse.config import (
+    DEFAULT_CRON,
+    DEFAULT_INPUT,
+    DEFAULT_WAREHOUSE,
+    UsageError,
+    input_roots,
+    local_path,
+    set_prefect_env_defaults,
+)
+from tasks.warehouse import TABLES, WarehouseError, WarehouseLock, check_writable
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rinse", description="Clean scraped news text into Parquet tables.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add_locations(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--input", action="append", metavar="DIR_OR_URI",
+                       help=f"input folder (repeatable; default: {DEFAULT_INPUT}/)")
+        p.add_argument("--warehouse", default=DEFAULT_WAREHOUSE, metavar="DIR_OR_URI",
+                       help=f"warehouse folder (default: {DEFAULT_WAREHOUSE}/)")
+        p.add_argument("--workers", type=int, default=None, help="worker processes (default: one per CPU)")
+
+    run = sub.add_parser("run", help="run the clean-corpus flow once")
+    add_locations(run)
+    run.add_argument("--wait", action="store_true", help="wait for another run's warehouse lock")
+    serve = sub.add_parser("serve", help="serve a scheduled clean-corpus deployment (needs a Prefect server)")
+    add_locations(serve)
+    serve.add_argument("--cron", default=DEFAULT_CRON, help=f"schedule (default: {DEFAULT_CRON!r})")
+    serve.add_argument("--name", default="clean-corpus-scheduled", help="deployment name")
+    compact = sub.add_parser("compact", help="merge each table's small Parquet files into few")
+    compact.add_argument("--warehouse", default=DEFAULT_WAREHOUSE, metavar="DIR_OR_URI")
+    compact.add_argument("--table", choices=TABLES, action="append", help="table (default: all)")
+    return parser
+
+
+def check_run_possible(inputs: list[str], warehouse: str, wait: bool) -> None:
+    """Refuse early, with one line, what would make the flow fail before it starts."""
+    input_roots(inputs)
+    wh = local_path(warehouse)
+    check_writable(wh)
+    if not wait:
+        with WarehouseLock(wh):
+            pass
+
+
+def format_summary(totals: dict) -> str:
+    """The short summary ``rinse run`` prints.
+
+    >>> print(format_summary({'run_id': 'r', 'files_seen': 3, 'documents_written': 2, 'unchanged': 0,
+    ...     'rejected': 1, 'rejected_by_reason': {'empty': 1}, 'removed_by_category': {}}))
+    run r: 3 files seen, 2 documents written, 0 unchanged, 1 rejected
+      rejected: empty 1
+      lines removed: none
+    """
+    def counts(d: dict) -> str:
+        return ", ".join(f"{k} {v}" for k, v in sorted(d.items(), key=lambda kv: (-kv[1], kv[0]))) or "none"
+
+    return "\n".join([
+        f"run {totals['run_id']}: {totals['files_seen']} files seen, {totals['documents_written']} documents "
+        f"written, {totals['unchanged']} unchanged, {totals['rejected']} rejected",
+        f"  rejected: {counts(totals['rejected_by_reason'])}",
+        f"  lines removed: {counts(totals['removed_by_category'])}",
+    ])
+
+
+def command_run(args: argparse.Namespace) -> int:
+    inputs = args.input or [DEFAULT_INPUT]
+    check_run_possible(inputs, args.warehouse, args.wait)
+    from flows.clean_corpus import clean_corpus
+
+    totals = clean_corpus(inputs=inputs, warehouse=args.warehouse, workers=args.workers,
+                          wait_for_lock=args.wait)
+    print(format_summary(totals))
+    return 0
+
+
+def command_serve(args: argparse.Namespace) -> int:
+    if not os.environ.get("PREFECT_API_URL"):
+        raise UsageError("rinse serve needs a Prefect server: run `prefect server start` and set "
+                         "PREFECT_API_URL (e.g. http://127.0.0.1:4200/api)")
+    inputs = [str(p) for p in input_roots(args.input or [DEFAULT_INPUT])]
+    warehouse = str(local_path(args.warehouse))
+    check_writable(local_path(warehouse))
+    from prefect.client.schemas.objects import ConcurrencyLimitConfig
+
+    from flows.clean_corpus import clean_corpus
+
+    clean_corpus.serve(
+        name=args.name, cron=args.cron,
+        parameters={"inputs": inputs, "warehouse": warehouse, "workers": args.workers},
+        global_limit=ConcurrencyLimitConfig(limit=1, collision_strategy="CANCEL_NEW"),
+    )
+    return 0
+
+
+def command_compact(args: argparse.Namespace) -> int:
+    from tasks.warehouse import compact
+
+    wh = local_path(args.warehouse)
+    if not wh.is_dir():
+        raise UsageError(f"warehouse {wh} does not exist")
+    with WarehouseLock(wh):
+        for table in args.table or TABLES:
+            print(f"{table}: {compact(wh, table)} files merged away")
+    return 0
+
+
+COMMANDS = {"run": command_run, "serve": command_serve, "compact": command_compact}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    set_prefect_env_defaults()
+    try:
+        return COMMANDS[args.command](args)
+    except (UsageError, WarehouseError) as exc:
+        print(f"rinse: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("rinse: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

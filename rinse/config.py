@@ -1,0 +1,59 @@
+"""Defaults and small helpers shared by the CLI and the flow (no Prefect imports here)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+DEFAULT_INPUT = "seeds"
+DEFAULT_WAREHOUSE = "warehouse"
+DEFAULT_CRON = "0 * * * *"
+# Set before Prefect is imported: no telemetry, and a quiet console for a CLI.
+PREFECT_ENV_DEFAULTS = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+}
+
+
+class UsageError(Exception):
+    """The run cannot start (bad input or warehouse); the message is one line for stderr."""
+
+
+def set_prefect_env_defaults() -> None:
+    for key, value in PREFECT_ENV_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+
+
+def local_path(location: str | os.PathLike) -> Path:
+    """A folder given as a path or a ``file://`` URI, made absolute.
+
+    >>> local_path('file:///tmp/some%20dir').as_posix()
+    '/tmp/some dir'
+    """
+    text = os.fspath(location)
+    parsed = urlparse(text)
+    if parsed.scheme == "file":
+        return Path(unquote(parsed.path)).resolve()
+    if parsed.scheme and len(parsed.scheme) > 1:
+        raise UsageError(f"unsupported location {text!r}: use a local folder or a file:// URI")
+    return Path(text).expanduser().resolve()
+
+
+def input_roots(locations: list[str]) -> list[Path]:
+    """The input folders, each checked to exist."""
+    roots = [local_path(loc) for loc in locations]
+    for root in roots:
+        if not root.is_dir():
+            raise UsageError(f"input folder {root} does not exist or is not a folder")
+    return roots
+
+
+def worker_count(workers: int | None) -> int:
+    """Worker processes to use: the given count (at least 1), else one per CPU.
+
+    >>> worker_count(3), worker_count(0)
+    (3, 1)
+    """
+    return max(1, workers if workers is not None else os.cpu_count() or 1)

@@ -1,0 +1,134 @@
+"""Clean one batch of files into staged Parquet files (pure Python, no Prefect).
+
+``process_batch`` is a top-level function over plain arguments so a
+``ProcessPoolExecutor`` can run it in another process.  One bad file never takes the
+batch down: a ``RejectError`` becomes a ``rejects`` row with its reason, any other
+exception a row with reason ``error`` and the one-line exception.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rinse import PIPELINE_VERSION
+from tasks.clean import CleanConfig, clean_document
+from tasks.discover import FileRef
+from tasks.model import CleanDocument, RejectError
+from tasks.warehouse import doc_id_for, to_table, write_atomic
+
+
+@dataclass
+class BatchSummary:
+    """What a batch did: counts and the staged file of each table (paths, not payloads)."""
+
+    batch_no: int
+    n_files: int = 0
+    n_unchanged: int = 0
+    n_documents: int = 0
+    n_rejected: int = 0
+    bytes_in: int = 0
+    rejected_by_reason: Counter = field(default_factory=Counter)
+    removed_by_category: Counter = field(default_factory=Counter)
+    staged: dict[str, str] = field(default_factory=dict)
+    keys: list[tuple[str, str, str]] = field(default_factory=list)  # (source_path, sha256, doc_id)
+
+
+def one_line(exc: BaseException) -> str:
+    """``TypeName: first line of the message``.
+
+    >>> one_line(ValueError('bad value\\nmore'))
+    'ValueError: bad value'
+    """
+    message = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {message[0]}" if message else type(exc).__name__
+
+
+def paragraph_rows(doc_id: str, doc: CleanDocument) -> list[dict]:
+    """``paragraphs`` rows with offsets into ``doc.text`` (paragraphs joined by a blank line)."""
+    rows, start = [], 0
+    for ordinal, para in enumerate(doc.paragraphs):
+        end = start + len(para.text)
+        rows.append({"doc_id": doc_id, "ordinal": ordinal, "kind": para.kind, "text": para.text,
+                     "language": para.language, "char_start": start, "char_end": end})
+        start = end + 2
+    return rows
+
+
+def document_row(ref: FileRef, sha: str, doc_id: str, doc: CleanDocument, run_id: str,
+                 now: dt.datetime) -> dict:
+    text = doc.text
+    meta = doc.metadata
+    return {
+        "doc_id": doc_id, "source_path": ref.rel_path, "content_sha256": sha,
+        "encoding": doc.encoding, "format": doc.format, "language": doc.language, "script": doc.script,
+        "title": meta.title, "published_date": meta.published_date, "text": text,
+        "n_paragraphs": len(doc.paragraphs), "n_chars": len(text), "repairs": list(doc.repairs),
+        "run_id": run_id, "pipeline_version": PIPELINE_VERSION, "processed_at": now,
+        "byline": meta.byline, "source": meta.source, "n_bytes": ref.size,
+    }
+
+
+def reject_row(ref: FileRef, sha: str | None, reason: str, detail: str, run_id: str,
+               now: dt.datetime) -> dict:
+    return {"source_path": ref.rel_path, "content_sha256": sha, "reason": reason, "detail": detail,
+            "run_id": run_id, "pipeline_version": PIPELINE_VERSION, "processed_at": now,
+            "duplicate_of": None}
+
+
+def read_file(ref: FileRef) -> tuple[bytes | None, str | None, str | None]:
+    """(bytes, sha256, None) for a readable file, else (None, None, why it was not read)."""
+    if ref.refused:
+        return None, None, ref.refused
+    try:
+        data = Path(ref.path).read_bytes()
+    except OSError as exc:
+        return None, None, f"cannot read: {one_line(exc)}"
+    return data, hashlib.sha256(data).hexdigest(), None
+
+
+def process_batch(refs: list[FileRef], known: dict[str, str | None], staging_dir: str, run_id: str,
+                  batch_no: int = 0, config: CleanConfig | None = None) -> BatchSummary:
+    """Clean ``refs`` and stage their rows as ``staging_dir/<table>-<batch_no>.parquet``.
+
+    ``known`` maps source_path -> sha256 of rows already current in the warehouse;
+    such files are counted as unchanged and not cleaned again.
+    """
+    now = dt.datetime.now(dt.timezone.utc)
+    summary = BatchSummary(batch_no=batch_no, n_files=len(refs))
+    rows: dict[str, list[dict]] = {"documents": [], "paragraphs": [], "removed": [], "rejects": []}
+    for ref in refs:
+        data, sha, unread = read_file(ref)
+        if ref.rel_path in known and known[ref.rel_path] == sha:
+            summary.n_unchanged += 1
+            continue
+        if unread:
+            rows["rejects"].append(reject_row(ref, None, "error", unread, run_id, now))
+            continue
+        summary.bytes_in += len(data)
+        try:
+            doc = clean_document(data, ref.rel_path, config or CleanConfig())
+        except RejectError as exc:
+            rows["rejects"].append(reject_row(ref, sha, exc.reason, exc.detail, run_id, now))
+            continue
+        except Exception as exc:  # one bad file must not take the batch down
+            rows["rejects"].append(reject_row(ref, sha, "error", one_line(exc), run_id, now))
+            continue
+        doc_id = doc_id_for(ref.rel_path, sha)
+        rows["documents"].append(document_row(ref, sha, doc_id, doc, run_id, now))
+        rows["paragraphs"] += paragraph_rows(doc_id, doc)
+        rows["removed"] += [{"doc_id": doc_id, "line_no": r.line_no, "text": r.text, "category": r.category,
+                             "rule": r.rule} for r in doc.removed]
+        summary.keys.append((ref.rel_path, sha, doc_id))
+    summary.n_documents = len(rows["documents"])
+    summary.n_rejected = len(rows["rejects"])
+    summary.rejected_by_reason.update(r["reason"] for r in rows["rejects"])
+    summary.removed_by_category.update(r["category"] for r in rows["removed"])
+    for table, table_rows in rows.items():
+        if table_rows:
+            dest = Path(staging_dir) / f"{table}-{batch_no:06d}.parquet"
+            summary.staged[table] = str(write_atomic(to_table(table_rows, table), dest))
+    return summary

@@ -1,0 +1,109 @@
+"""Find the input files: a deterministic walk of each input root, then batches by bytes.
+
+Hidden files and folders (name starts with ``.``) are skipped, and so are symlinked
+folders (no loops, no escaping the root).  A symlinked *file* is read when it resolves
+inside its input root; one that points outside is still yielded, with ``refused`` set,
+so the batch records it as a ``rejects`` row (reason ``error``) without reading it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BATCH_BYTES = 32 * 1024 * 1024
+DEFAULT_BATCH_FILES = 2000
+OUTSIDE_ROOT = "symlink points outside the input root; not read"
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """One input file: ``rel_path`` (``/`` separators) is its ``source_path``."""
+
+    root: str
+    rel_path: str
+    path: str
+    size: int
+    refused: str | None = None
+
+
+def is_hidden(name: str) -> bool:
+    """Dot files and dot folders are hidden.
+
+    >>> is_hidden('.DS_Store'), is_hidden('a.txt')
+    (True, False)
+    """
+    return name.startswith(".")
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def _file_ref(root: Path, path: Path) -> FileRef | None:
+    """A ``FileRef`` for ``path`` when it is a regular file (through a symlink inside the root)."""
+    rel = path.relative_to(root).as_posix()
+    if path.is_symlink():
+        target = path.resolve()
+        if not _inside(target, root):
+            return FileRef(str(root), rel, str(path), 0, refused=f"{OUTSIDE_ROOT} ({target})")
+    try:
+        st = path.stat()
+    except OSError as exc:
+        log.warning("skipping %s: %s", path, exc)
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    return FileRef(str(root), rel, str(path), st.st_size)
+
+
+def walk_root(root: str | os.PathLike) -> Iterator[FileRef]:
+    """Every non-hidden file under ``root``, in sorted path order."""
+    root_path = Path(root).resolve()
+    for dirpath, dirnames, filenames in os.walk(root_path):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not is_hidden(d) and not (here / d).is_symlink())
+        for name in sorted(filenames):
+            if not is_hidden(name):
+                ref = _file_ref(root_path, here / name)
+                if ref is not None:
+                    yield ref
+
+
+def discover(roots: Iterable[str | os.PathLike]) -> Iterator[FileRef]:
+    """Walk each root in turn; a ``source_path`` already found under an earlier root is skipped."""
+    seen: set[str] = set()
+    for root in roots:
+        for ref in walk_root(root):
+            if ref.rel_path in seen:
+                log.warning("skipping %s: source_path %r already came from an earlier input", ref.path,
+                            ref.rel_path)
+                continue
+            seen.add(ref.rel_path)
+            yield ref
+
+
+def batches(refs: Iterable[FileRef], max_bytes: int = DEFAULT_BATCH_BYTES,
+            max_files: int = DEFAULT_BATCH_FILES) -> Iterator[list[FileRef]]:
+    """Group refs in order; a batch closes before it would pass ``max_bytes`` or ``max_files``.
+
+    >>> refs = [FileRef('r', str(i), str(i), 10) for i in range(5)]
+    >>> [len(b) for b in batches(refs, max_bytes=25)]
+    [2, 2, 1]
+    """
+    batch: list[FileRef] = []
+    size = 0
+    for ref in refs:
+        if batch and (size + ref.size > max_bytes or len(batch) >= max_files):
+            yield batch
+            batch, size = [], 0
+        batch.append(ref)
+        size += ref.size
+    if batch:
+        yield batch

@@ -1,0 +1,37 @@
+"""Thin Prefect task wrappers around the plain functions of ``tasks``.
+
+The CPU work of a batch runs in a ``ProcessPoolExecutor`` handed in by the flow; the
+task itself (and every Prefect call) stays in the flow's process.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from tasks.batch import BatchSummary, process_batch
+from tasks.clean import CleanConfig
+from tasks.discover import FileRef
+
+
+def retry_on_io_error(task_, task_run, state) -> bool:
+    """Retry a failed task only when it failed on I/O (an ``OSError``)."""
+    try:
+        state.result()
+    except OSError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(name="clean-batch", persist_result=False, cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2,
+      retry_condition_fn=retry_on_io_error, task_run_name="clean-batch-{batch_no}")
+def clean_batch(refs: list[FileRef], known: dict[str, str | None], staging_dir: str, run_id: str,
+                batch_no: int, config: CleanConfig, pool: Executor | None = None) -> BatchSummary:
+    """Clean one batch, in ``pool`` when given (else in this process); returns its summary."""
+    if pool is None:
+        return process_batch(refs, known, staging_dir, run_id, batch_no, config)
+    return pool.submit(process_batch, refs, known, staging_dir, run_id, batch_no, config).result()

@@ -1,0 +1,486 @@
+"""The Parquet warehouse: table schemas, atomic writes, the run index, batch commits, recovery.
+
+Layout: ``WAREHOUSE/<table>/part-*.parquet`` for the tables ``documents``,
+``paragraphs``, ``removed``, ``rejects`` and ``runs``.  Every file appears under its
+final name by ``os.replace`` of a hidden ``.part-*.tmp`` file, so readers (which glob
+``**/*.parquet``; pyarrow also ignores names starting with ``.``) never see half a file.
+Staged batch output lives in the hidden ``WAREHOUSE/.staging/`` until it is committed.
+
+One writer at a time (``WarehouseLock``); batches are committed in batch order by the
+flow's process, so the tables are the same whatever order the workers finish in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import fcntl
+import hashlib
+import logging
+import os
+import shutil
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+log = logging.getLogger(__name__)
+
+TIMESTAMP = pa.timestamp("us", tz="UTC")
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+COMPRESSION = "zstd"
+STAGING = ".staging"
+LOCK_FILE = ".lock"
+TMP_PREFIX = ".part-"
+EMPTY_PART = "part-empty.parquet"
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "documents": pa.schema([
+        ("doc_id", pa.string()),
+        ("source_path", pa.string()),
+        ("content_sha256", pa.string()),
+        ("encoding", pa.string()),
+        ("format", pa.string()),
+        ("language", pa.string()),
+        ("script", pa.string()),
+        ("title", pa.string()),
+        ("published_date", pa.date32()),
+        ("text", pa.string()),
+        ("n_paragraphs", pa.int32()),
+        ("n_chars", pa.int32()),
+        ("repairs", pa.list_(pa.string())),
+        ("run_id", pa.string()),
+        ("pipeline_version", pa.string()),
+        ("processed_at", TIMESTAMP),
+        ("byline", pa.string()),
+        ("source", pa.string()),
+        ("n_bytes", pa.int64()),
+    ]),
+    "paragraphs": pa.schema([
+        ("doc_id", pa.string()),
+        ("ordinal", pa.int32()),
+        ("kind", pa.string()),
+        ("text", pa.string()),
+        ("language", pa.string()),
+        ("char_start", pa.int32()),
+        ("char_end", pa.int32()),
+    ]),
+    "removed": pa.schema([
+        ("doc_id", pa.string()),
+        ("line_no", pa.int32()),
+        ("text", pa.string()),
+        ("category", pa.string()),
+        ("rule", pa.string()),
+    ]),
+    "rejects": pa.schema([
+        ("source_path", pa.string()),
+        ("content_sha256", pa.string()),
+        ("reason", pa.string()),
+        ("detail", pa.string()),
+        ("run_id", pa.string()),
+        ("pipeline_version", pa.string()),
+        ("processed_at", TIMESTAMP),
+        ("duplicate_of", pa.string()),
+    ]),
+    "runs": pa.schema([
+        ("run_id", pa.string()),
+        ("flow_run_id", pa.string()),
+        ("started_at", TIMESTAMP),
+        ("finished_at", TIMESTAMP),
+        ("n_files_seen", pa.int64()),
+        ("n_documents_written", pa.int64()),
+        ("n_unchanged", pa.int64()),
+        ("n_rejected", pa.int64()),
+        ("bytes_in", pa.int64()),
+        ("pipeline_version", pa.string()),
+        ("config", pa.string()),
+    ]),
+}
+TABLES = tuple(SCHEMAS)
+CHILD_TABLES = ("paragraphs", "removed")
+# Tables with one current row per source_path (a path is either a document or a reject).
+PATH_TABLES = ("documents", "rejects")
+
+
+class WarehouseError(Exception):
+    """The warehouse cannot be used (not writable, locked by another run...)."""
+
+
+def doc_id_for(source_path: str, content_sha256: str) -> str:
+    """Stable id of one version of one document: 24 hex digits.
+
+    >>> doc_id_for('a/b.txt', '00' * 32)
+    'a4a7af8dbb12cc164b42b16a'
+    """
+    return hashlib.sha256(f"{source_path}\0{content_sha256}".encode()).hexdigest()[:24]
+
+
+# --- files ---------------------------------------------------------------------------------------
+
+def table_dir(warehouse: Path, table: str) -> Path:
+    return warehouse / table
+
+
+def part_files(warehouse: Path, table: str) -> list[Path]:
+    """The visible Parquet files of a table, sorted (a reader's view)."""
+    folder = table_dir(warehouse, table)
+    return sorted(p for p in folder.rglob("*.parquet") if not p.name.startswith((".", "_")))
+
+
+def write_atomic(table: pa.Table, dest: Path) -> Path:
+    """Write ``table`` to ``dest`` through a hidden temp file in the same folder, then rename."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.parent / f"{TMP_PREFIX}{uuid.uuid4().hex}.tmp"
+    try:
+        pq.write_table(table, tmp, compression=COMPRESSION)
+        os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return dest
+
+
+def to_table(rows: list[dict], table: str) -> pa.Table:
+    """Rows (dicts) as an Arrow table with the table's exact schema."""
+    return pa.Table.from_pylist(rows, schema=SCHEMAS[table])
+
+
+def read_part(path: Path, table: str, columns: list[str] | None = None) -> pa.Table:
+    """One Parquet file, cast to the current schema (missing extra columns become nulls)."""
+    got = pq.read_table(path, columns=columns)
+    schema = SCHEMAS[table]
+    if columns is not None:
+        schema = pa.schema([schema.field(c) for c in columns])
+    for f in schema:
+        if f.name not in got.column_names:
+            got = got.append_column(f, pa.nulls(len(got), f.type))
+    return got.select(schema.names).cast(schema)
+
+
+def ensure_tables(warehouse: Path) -> None:
+    """Keep one schema-only file in each table folder that has no other, so readers find a schema."""
+    for table in TABLES:
+        placeholder = table_dir(warehouse, table) / EMPTY_PART
+        others = [p for p in part_files(warehouse, table) if p != placeholder]
+        if others:
+            placeholder.unlink(missing_ok=True)
+        elif not placeholder.exists():
+            write_atomic(to_table([], table), placeholder)
+
+
+def drop_rows(path: Path, table: str, column: str, values: Iterable[str]) -> int:
+    """Rewrite one file without the rows whose ``column`` is in ``values``; returns rows dropped."""
+    values = pa.array(sorted(set(values)), pa.string())
+    data = read_part(path, table)
+    keep = data.filter(pc.invert(pc.is_in(data[column], value_set=values)))
+    dropped = len(data) - len(keep)
+    if not dropped:
+        return 0
+    if len(keep):
+        write_atomic(keep, path)
+    else:
+        path.unlink()
+    return dropped
+
+
+# --- lock ----------------------------------------------------------------------------------------
+
+class WarehouseLock:
+    """An exclusive ``flock`` on ``WAREHOUSE/.lock``; ``wait=False`` fails at once when held."""
+
+    def __init__(self, warehouse: Path, wait: bool = False) -> None:
+        self.path = warehouse / LOCK_FILE
+        self.wait = wait
+        self._fd: int | None = None
+
+    def __enter__(self) -> WarehouseLock:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise WarehouseError(f"warehouse {self.path.parent} is not writable: {exc.strerror}") from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if self.wait else fcntl.LOCK_NB))
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise WarehouseError(f"another rinse run holds {self.path.parent}") from exc
+            raise
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+def check_writable(warehouse: Path) -> None:
+    """Raise ``WarehouseError`` unless files can be created in ``warehouse``."""
+    try:
+        warehouse.mkdir(parents=True, exist_ok=True)
+        probe = warehouse / f"{TMP_PREFIX}{uuid.uuid4().hex}.tmp"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise WarehouseError(f"warehouse {warehouse} is not writable: {exc.strerror or exc}") from exc
+
+
+# --- index ---------------------------------------------------------------------------------------
+
+@dataclass
+class Entry:
+    """Where the current row of one ``source_path`` lives."""
+
+    table: str  # "documents" or "rejects"
+    file: Path
+    sha: str | None
+    pipeline_version: str | None
+    doc_id: str | None = None
+    reason: str | None = None
+    duplicate_of: str | None = None
+
+
+@dataclass
+class WarehouseIndex:
+    """What the warehouse holds, loaded once per run and kept current by ``commit_batch``."""
+
+    paths: dict[str, Entry] = field(default_factory=dict)
+    doc_by_sha: dict[str, str] = field(default_factory=dict)
+    path_by_doc: dict[str, str] = field(default_factory=dict)
+    child_files: dict[str, dict[str, set[Path]]] = field(
+        default_factory=lambda: {t: defaultdict(set) for t in CHILD_TABLES})
+
+    def add(self, path: str, entry: Entry) -> None:
+        self.paths[path] = entry
+        if entry.table == "documents":
+            self.path_by_doc[entry.doc_id] = path
+            if entry.sha is not None:
+                self.doc_by_sha.setdefault(entry.sha, entry.doc_id)
+
+    def release_sha(self, path: str) -> None:
+        """Stop counting the content of ``path``'s current document as the kept copy."""
+        entry = self.paths.get(path)
+        if entry and entry.table == "documents" and self.doc_by_sha.get(entry.sha) == entry.doc_id:
+            del self.doc_by_sha[entry.sha]
+
+    def forget(self, path: str) -> Entry | None:
+        self.release_sha(path)
+        entry = self.paths.pop(path, None)
+        if entry is not None and entry.table == "documents":
+            self.path_by_doc.pop(entry.doc_id, None)
+        return entry
+
+    def known(self, pipeline_version: str) -> dict[str, str | None]:
+        """source_path -> sha of the rows that need no new work under ``pipeline_version``.
+
+        A ``duplicate`` reject whose kept document is gone is left out, so it is cleaned again.
+        """
+        return {
+            path: e.sha for path, e in self.paths.items()
+            if e.pipeline_version == pipeline_version
+            and not (e.reason == "duplicate" and e.duplicate_of not in self.path_by_doc)
+        }
+
+
+def _path_rows(warehouse: Path, table: str) -> Iterable[tuple[Path, dict]]:
+    cols = ["source_path", "content_sha256", "pipeline_version", "processed_at"]
+    cols += ["doc_id"] if table == "documents" else ["reason", "duplicate_of"]
+    for part in part_files(warehouse, table):
+        for row in read_part(part, table, cols).to_pylist():
+            yield part, row
+
+
+def load_index(warehouse: Path) -> tuple[WarehouseIndex, dict[str, dict[Path, set[str]]]]:
+    """Read the key columns of the warehouse; also return the stale rows to delete.
+
+    Stale rows (``{table: {file: keys}}``) are what a killed run can leave behind: a
+    second row for a ``source_path`` (the newest ``processed_at`` wins) and child rows
+    whose document is missing.
+    """
+    index = WarehouseIndex()
+    newest: dict[str, tuple] = {}  # source_path -> (processed_at, is_document) of the row kept
+    stale: dict[str, dict[Path, set[str]]] = {t: defaultdict(set) for t in TABLES}
+    for table in PATH_TABLES:
+        for part, row in _path_rows(warehouse, table):
+            path = row["source_path"]
+            entry = Entry(table, part, row["content_sha256"], row["pipeline_version"], row.get("doc_id"),
+                          row.get("reason"), row.get("duplicate_of"))
+            rank = (row["processed_at"] or EPOCH, table == "documents")
+            if path in newest:
+                if rank <= newest[path]:
+                    stale[table][part].add(path)
+                    continue
+                old = index.forget(path)
+                stale[old.table][old.file].add(path)
+            newest[path] = rank
+            index.add(path, entry)
+    for table in CHILD_TABLES:
+        for part in part_files(warehouse, table):
+            for doc_id in set(read_part(part, table, ["doc_id"])["doc_id"].to_pylist()):
+                if doc_id in index.path_by_doc:
+                    index.child_files[table][doc_id].add(part)
+                else:
+                    stale[table][part].add(doc_id)
+    return index, stale
+
+
+def recover(warehouse: Path) -> WarehouseIndex:
+    """Clean up after a killed run, then return the index of what the warehouse holds.
+
+    Removes staging and temp files, a second row per ``source_path``, and child rows
+    whose document is missing.  Returns the index.
+    """
+    shutil.rmtree(warehouse / STAGING, ignore_errors=True)
+    for tmp in warehouse.rglob(f"{TMP_PREFIX}*.tmp"):
+        tmp.unlink(missing_ok=True)
+    index, stale = load_index(warehouse)
+    for table, files in stale.items():
+        column = "doc_id" if table in CHILD_TABLES else "source_path"
+        for part, keys in files.items():
+            n = drop_rows(part, table, column, keys)
+            log.warning("recovery: removed %d leftover %s rows from %s", n, table, part.name)
+    ensure_tables(warehouse)
+    return index
+
+
+# --- commit --------------------------------------------------------------------------------------
+
+@dataclass
+class CommitResult:
+    """What one commit added to the tables."""
+
+    n_documents: int = 0
+    rejected_by_reason: Counter = field(default_factory=Counter)
+    removed_by_category: Counter = field(default_factory=Counter)
+
+
+def duplicate_reject(row: dict, kept_doc_id: str, kept_path: str) -> dict:
+    """The ``rejects`` row for a document whose raw bytes equal an already kept document."""
+    return {
+        "source_path": row["source_path"],
+        "content_sha256": row["content_sha256"],
+        "reason": "duplicate",
+        "detail": f"same bytes as {kept_path} (doc_id {kept_doc_id})",
+        "run_id": row["run_id"],
+        "pipeline_version": row["pipeline_version"],
+        "processed_at": row["processed_at"],
+        "duplicate_of": kept_doc_id,
+    }
+
+
+def split_duplicates(docs: pa.Table, index: WarehouseIndex) -> tuple[list[int], list[dict]]:
+    """Row numbers of ``docs`` to keep, and ``rejects`` rows for exact duplicates (index updated)."""
+    keep, dup_rows = [], []
+    keys = docs.select(["doc_id", "source_path", "content_sha256"]).to_pylist()
+    for i, key in enumerate(keys):
+        kept = index.doc_by_sha.get(key["content_sha256"])
+        kept_path = index.path_by_doc.get(kept) if kept else None
+        if kept_path is not None and kept_path != key["source_path"]:
+            dup_rows.append(duplicate_reject(docs.slice(i, 1).to_pylist()[0], kept, kept_path))
+        else:
+            keep.append(i)
+            index.doc_by_sha[key["content_sha256"]] = key["doc_id"]
+            index.path_by_doc[key["doc_id"]] = key["source_path"]
+    return keep, dup_rows
+
+
+def remove_paths(warehouse: Path, index: WarehouseIndex, paths: Iterable[str]) -> None:
+    """Delete the current rows of ``paths`` (and their documents' child rows); children first."""
+    entries = {p: index.paths[p] for p in paths if p in index.paths}
+    by_file: dict[str, dict[Path, set[str]]] = {t: defaultdict(set) for t in TABLES}
+    for path, entry in entries.items():
+        by_file[entry.table][entry.file].add(path)
+        if entry.table == "documents":
+            for table in CHILD_TABLES:
+                for part in index.child_files[table].pop(entry.doc_id, ()):
+                    by_file[table][part].add(entry.doc_id)
+    for table in (*CHILD_TABLES, *PATH_TABLES):
+        column = "doc_id" if table in CHILD_TABLES else "source_path"
+        for part, keys in sorted(by_file[table].items()):
+            drop_rows(part, table, column, keys)
+    for path in entries:
+        index.forget(path)
+
+
+def commit_batch(warehouse: Path, index: WarehouseIndex, staged: dict[str, str],
+                 part_name: str) -> CommitResult:
+    """Move one batch's staged tables into the warehouse.
+
+    Exact duplicates of kept documents become ``duplicate`` rejects; rows they replace
+    (same ``source_path``) are deleted first; then the new child rows, documents and
+    rejects are added, in that order, so a kill at any point leaves rows that the next
+    run's ``recover`` can tidy.
+    """
+    tables = {t: read_part(Path(p), t) for t, p in staged.items()}
+    docs = tables.get("documents", to_table([], "documents"))
+    rejects = tables.get("rejects", to_table([], "rejects"))
+    for path in docs["source_path"].to_pylist() + rejects["source_path"].to_pylist():
+        index.release_sha(path)  # the version being replaced no longer counts as kept
+    keep, dup_rows = split_duplicates(docs, index)
+    if dup_rows:
+        docs = docs.take(keep)
+        rejects = pa.concat_tables([rejects, to_table(dup_rows, "rejects")])
+        kept_ids = pa.array(docs["doc_id"].to_pylist(), pa.string())
+        for t in CHILD_TABLES:
+            if t in tables:
+                tables[t] = tables[t].filter(pc.is_in(tables[t]["doc_id"], value_set=kept_ids))
+    remove_paths(warehouse, index, docs["source_path"].to_pylist() + rejects["source_path"].to_pylist())
+    tables.update(documents=docs, rejects=rejects)
+    for table in (*CHILD_TABLES, *PATH_TABLES):
+        data = tables.get(table)
+        if data is None or not len(data):
+            continue
+        dest = write_atomic(data, table_dir(warehouse, table) / part_name)
+        if table in CHILD_TABLES:
+            for doc_id in set(data["doc_id"].to_pylist()):
+                index.child_files[table][doc_id].add(dest)
+        else:
+            _index_rows(index, table, dest, data)
+    removed = tables.get("removed")
+    return CommitResult(
+        n_documents=len(docs),
+        rejected_by_reason=Counter(rejects["reason"].to_pylist()),
+        removed_by_category=Counter(removed["category"].to_pylist() if removed is not None else []),
+    )
+
+
+def _index_rows(index: WarehouseIndex, table: str, dest: Path, data: pa.Table) -> None:
+    for row in data.to_pylist():
+        index.add(row["source_path"], Entry(table, dest, row["content_sha256"], row["pipeline_version"],
+                                            row.get("doc_id"), row.get("reason"), row.get("duplicate_of")))
+
+
+def write_run(warehouse: Path, row: dict) -> Path:
+    """Add the ``runs`` row of one flow run."""
+    dest = table_dir(warehouse, "runs") / f"part-{row['run_id']}.parquet"
+    return write_atomic(to_table([row], "runs"), dest)
+
+
+def compact(warehouse: Path, table: str, max_rows: int = 1_000_000) -> int:
+    """Merge a table's files into as few as possible; returns the number of files removed.
+
+    Each merged file appears atomically before the files it replaces are unlinked, so a
+    reader can briefly see rows twice but never misses one.  Run it under the warehouse lock.
+    """
+    parts = part_files(warehouse, table)
+    if len(parts) < 2:
+        return 0
+    merged = pa.concat_tables(read_part(p, table) for p in parts)
+    if not len(merged):
+        for p in parts[1:]:
+            p.unlink()
+        return len(parts) - 1
+    stem = table_dir(warehouse, table) / f"part-c{uuid.uuid4().hex[:12]}"
+    written = [
+        write_atomic(merged.slice(start, max_rows), stem.with_name(f"{stem.name}-{n:05d}.parquet"))
+        for n, start in enumerate(range(0, len(merged), max_rows))
+    ]
+    for p in parts:
+        p.unlink()
+    return len(parts) - len(written)
