@@ -1,14 +1,421 @@
-"""Stage 4: label every line as title, heading, body or boilerplate."""
+"""Stage 4: label every line as title, heading, body or boilerplate.
+
+Three readable stages, in the spirit of jusText:
+
+1. features per paragraph unit: lines are grouped the way ``segment`` will group
+   them (hard-wrapped lines form one unit); each unit gets a context-free verdict
+   from the category lexicons (``boilerplate``) or none.
+2. position: the header zone (share widgets, section labels, the headline, one
+   dateline, bylines) is read top-down, up to the first real body paragraph; the
+   footer is read bottom-up (teaser headlines under a "Related" / gallery label).
+3. context revision: a long line of ordinary prose in the middle of the body needs a
+   strong rule to be dropped; short standalone lines between body paragraphs
+   become headings.
+
+Every dropped line carries a category and the id of the rule that decided.
+"""
 
 from __future__ import annotations
 
-from tasks.model import BLANK, BODY, DROP, Label, Line, Metadata, Removed
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from tasks import lexicon as lx
+from tasks import segment
+from tasks.model import BLANK, BODY, DROP, HEADING, LIST_ITEM, TITLE, Label, Line, Metadata, Removed
+
+SENTENCE_END = re.compile(r"[.!?。！？…][\"'’”」』)）\]]*$")
+HEADLINE_BREAK = re.compile(r"[.!?。！？…:：;；,，、][\"'’”」』)）\]]*$")
+SENTENCE_MARK = re.compile(r"[.!?。！？][\"'’”」』)）]*(?:\s|$)|[。！？]")
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+WORD_OR_SYMBOL = re.compile(r"[\w']+|[^\w\s]", re.UNICODE)
+
+HINT_KINDS = (TITLE, HEADING, LIST_ITEM)
+MAX_HEADLINE = 160
+MAX_CJK_HEADLINE = 70
+MAX_HEADING_WORDS = 12
+MAX_CJK_HEADING = 30
+# Body lines longer than this with several sentences are prose: only strong rules drop them.
+PROSE_LENGTH = 160
+# Rules trusted even on a long line of prose.
+STRONG_RULES = frozenset({"copyright.start", "licence.lexicon", "advert.lexicon"})
+NON_NAME_ORGS = re.compile(r"(?:staff|reporter|correspondent|writer|editor|contributor|columnist)", re.I)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A boilerplate decision: category (``removed.category``) and rule id."""
+
+    category: str
+    rule: str
+
+
+# --- stage 1: context-free features and lexicon rules ---------------------------------------------
+
+
+def is_cjk(text: str) -> bool:
+    """Mostly Chinese (or Japanese) characters."""
+    return len(CJK.findall(text)) * 2 >= len(text.replace(" ", ""))
+
+
+def is_prose(text: str) -> bool:
+    """A long line with several sentences, the shape of a body paragraph."""
+    return len(text) > PROSE_LENGTH and len(SENTENCE_MARK.findall(text)) >= 2
+
+
+def headline_shaped(text: str) -> bool:
+    """Short, and not ending like a sentence or clause (headlines, headings, labels).
+
+    >>> headline_shaped("Shanghai and 3 provinces to work on new-energy vehicles")
+    True
+    >>> headline_shaped("The city said it would open a new line.")
+    False
+    """
+    limit = MAX_CJK_HEADLINE if is_cjk(text) else MAX_HEADLINE
+    return 0 < len(text) <= limit and not HEADLINE_BREAK.search(text)
+
+
+def share_widget(text: str) -> Verdict | None:
+    """A line made only of share / print / e-mail buttons."""
+    if len(text) > 80:
+        return None
+    tokens = [t for t in re.split(lx.SEP + "+", text.lower()) if t]
+    tokens = [t for t in tokens if t != "-"] or (["+1"] if "+1" in text else [])
+    vocab = lx.SHARE_CORE | lx.SHARE_FILLER
+    if tokens and all(t in vocab for t in tokens) and any(t in lx.SHARE_CORE for t in tokens):
+        return Verdict("share_widget", "share_widget.tokens")
+    return None
+
+
+def hotline(text: str) -> Verdict | None:
+    """A tip line / newsroom contact: contact words and a phone number or e-mail address."""
+    if len(text) > 120 or SENTENCE_END.search(text) and not lx.EMAIL.search(text):
+        return None
+    if lx.HOTLINE_WORDS.search(text) and (lx.PHONE.search(text) or lx.EMAIL.search(text)):
+        return Verdict("hotline", "hotline.lexicon")
+    if re.match(r"^[-•*·]?\s*\S{1,16}\s*[:：]\s*(?:\S+@\S+|[\d()+\s-]{7,})$", text):
+        return Verdict("hotline", "hotline.contact_shape")
+    return None
+
+
+def copyright_notice(text: str) -> Verdict | None:
+    if len(text) <= 150 and lx.COPYRIGHT_START.search(text):
+        return Verdict("copyright", "copyright.start")
+    if len(text) <= 80 and lx.COPYRIGHT_ANY.search(text):
+        return Verdict("copyright", "copyright.lexicon")
+    return None
+
+
+def editor_line(text: str) -> Verdict | None:
+    if len(text) > 140:
+        return None
+    if lx.SOURCE_LINE.match(text):
+        return Verdict("editor_line", "editor_line.source")
+    if lx.EDITOR_EN.match(text) or lx.EDITOR_ZH.match(text):
+        return Verdict("editor_line", "editor_line.lexicon")
+    return None
+
+
+def photo_caption(text: str) -> Verdict | None:
+    if len(text) > 300:
+        return None
+    for rule, pattern in lx.CAPTION_EN + lx.CAPTION_ZH:
+        if pattern.search(text):
+            return Verdict("photo_caption", rule)
+    return None
+
+
+def related_link(text: str) -> Verdict | None:
+    if lx.RELATED_PREFIXED.match(text) or lx.RELATED_ZH_BRACKET.match(text):
+        return Verdict("related_link", "related_link.label")
+    if lx.RELATED_CAPS_PIPE.match(text):
+        return Verdict("related_link", "related_link.caps_pipe")
+    return None
+
+
+def simple_rule(pattern: re.Pattern[str], category: str, max_len: int) -> callable:
+    def rule(text: str) -> Verdict | None:
+        if len(text) <= max_len and pattern.search(text):
+            return Verdict(category, category + ".lexicon")
+        return None
+
+    return rule
+
+
+CONTEXT_FREE_RULES = (
+    copyright_notice,
+    simple_rule(lx.LICENCE, "licence", 160),
+    hotline,
+    editor_line,
+    share_widget,
+    simple_rule(lx.ADVERT, "advert", 40),
+    simple_rule(lx.GALLERY, "gallery_label", 40),
+    simple_rule(lx.NEWSLETTER, "newsletter", 150),
+    related_link,
+    photo_caption,
+)
+
+
+def boilerplate(text: str) -> Verdict | None:
+    """The first category rule that matches a line on its own, wherever it stands.
+
+    >>> boilerplate("Got a news tip? Call our hotline: 010-6536 3311")
+    Verdict(category='hotline', rule='hotline.lexicon')
+    >>> boilerplate("The court ruled that the copyright had expired in 2019.") is None
+    True
+    """
+    for rule in CONTEXT_FREE_RULES:
+        verdict = rule(text)
+        if verdict:
+            return verdict
+    return None
+
+
+def section_part(part: str) -> bool:
+    """One step of a section label: a short Title Case phrase or 2-6 Han characters."""
+    if re.fullmatch(r"[" + lx.HAN + r"]{2,6}", part):
+        return len(part) <= 4 or re.search(lx.SECTION_WORDS_ZH, part) is not None
+    words = part.split()
+    return (
+        0 < len(words) <= 4
+        and all(w[:1].isupper() or w == "&" or w[:1].isdigit() for w in words)
+        and re.search(r"\b" + lx.SECTION_WORDS_EN + r"\b", part, re.I) is not None
+    )
+
+
+def section_label(text: str) -> Verdict | None:
+    """A section name or breadcrumb (only meaningful at the very top).
+
+    >>> section_label("Home > World > News")
+    Verdict(category='section_label', rule='section_label.breadcrumb')
+    >>> section_label("When") is None
+    True
+    """
+    if len(text) > 60:
+        return None
+    if lx.BREADCRUMB.match(text) and (lx.BREADCRUMB_ROOT.match(text) or len(re.findall("[>»›＞]", text)) >= 2):
+        return Verdict("section_label", "section_label.breadcrumb")
+    parts = [p for p in re.split(r"\s*[|｜/／·]\s*", text) if p]
+    if parts and all(section_part(p) for p in parts):
+        return Verdict("section_label", "section_label.lexicon")
+    return None
+
+
+def find_date(text: str) -> tuple[dt.date, re.Match[str]] | None:
+    """The first calendar date written in ``text``."""
+    for pattern in lx.DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            parts = match.groupdict()
+            month = int(parts["m"]) if parts.get("m") else lx.MONTHS[parts["mon"].lower()[:3]]
+            try:
+                return dt.date(int(parts["y"]), month, int(parts["d"])), match
+            except ValueError:
+                continue
+    return None
+
+
+def dateline(text: str) -> dt.date | None:
+    """The date of a line that is only a date (with labels, weekday, time, zone, source).
+
+    >>> dateline("Updated 06:59 PM, Tue May 08, 2018")
+    datetime.date(2018, 5, 8)
+    >>> dateline("发布时间：2023-04-20 来源：新华社")
+    datetime.date(2023, 4, 20)
+    >>> dateline("The plant opened on June 4, 2018 in Jinshan.") is None
+    True
+    """
+    if len(text) > 80:
+        return None
+    found = find_date(text)
+    if not found:
+        return None
+    date, match = found
+    rest = lx.SOURCE_SUFFIX.sub("", text[: match.start()] + " " + text[match.end():])
+    return date if not lx.DATELINE_REST.sub("", rest).strip() else None
+
+
+def labelled_dateline(text: str) -> bool:
+    """A dateline that says what it is ("Published:", "Updated", "发布时间")."""
+    return re.match(r"^\s*(?:published|updated|posted|last updated|first published|date)\b|^\s*"
+                    + lx.zh("发布时间", "发布日期", "更新时间", "发表时间", "发表于", "日期"), text, re.I) is not None
+
+
+def byline(text: str) -> tuple[str, str | None] | None:
+    """(author, outlet) of a byline such as "By Jane Doe | The Daily" or "本报记者 张伟"."""
+    if len(text) > 100:
+        return None
+    match = lx.BYLINE_EN.match(text) or lx.BYLINE_ZH.match(text)
+    if not match:
+        return None
+    org = (match.group("org") or "").strip() or None
+    if org and NON_NAME_ORGS.search(org):
+        org = None
+    return match.group("name").strip(), org
+
+
+# --- stages 2 and 3: position and context -----------------------------------------------------------
+
+
+@dataclass
+class Units:
+    """The document as paragraph units (lists of line indices) with their text and verdicts."""
+
+    lines: list[Line]
+    spans: list[list[int]]
+    texts: list[str] = field(init=False)
+    hits: list[Verdict | None] = field(init=False)
+    kinds: list[str] = field(init=False)
+    verdicts: list[Verdict | None] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.texts = [segment.span_text(self.lines, span) for span in self.spans]
+        self.hits = [boilerplate(text) for text in self.texts]
+        self.kinds = [self.hinted_kind(i) or BODY for i in range(len(self.spans))]
+        self.verdicts = [None] * len(self.spans)
+
+    def hinted_kind(self, i: int) -> str | None:
+        hint = self.lines[self.spans[i][0]].hint
+        return hint if hint in HINT_KINDS else None
+
+    def drop(self, i: int, verdict: Verdict) -> None:
+        self.kinds[i] = DROP
+        self.verdicts[i] = verdict
+
+    def next_unit(self, i: int) -> int | None:
+        """The next unit after ``i`` that is not context-free boilerplate."""
+        return next((j for j in range(i + 1, len(self.spans)) if not self.hits[j]), None)
+
+
+def build_units(lines: list[Line]) -> Units:
+    """Group lines as ``segment`` will, without joining a boilerplate line to its neighbours."""
+    line_hits = [bool(line.text) and boilerplate(line.text) is not None for line in lines]
+    spans = segment.paragraph_spans(
+        lines, lambda i, j: not line_hits[i] and not line_hits[j], segment.wrap_width(lines) is not None
+    )
+    return Units(lines, spans)
+
+
+def read_top_furniture(units: Units) -> int:
+    """Drop share widgets, section labels and other boilerplate above the headline."""
+    k = 0
+    while k < len(units.spans):
+        verdict = units.hits[k] or section_label(units.texts[k])
+        if verdict is None or units.hinted_kind(k):
+            break
+        units.drop(k, verdict)
+        k += 1
+    return k
+
+
+def title_slot(units: Units, k: int) -> str:
+    """What the first unit under the top furniture is: ``title``, ``dateline``, ``byline`` or ``body``."""
+    text = units.texts[k]
+    following = units.next_unit(k)
+    next_text = units.texts[following] if following is not None else ""
+    if units.hinted_kind(k) == TITLE:
+        return TITLE
+    if dateline(text):
+        title_like = dateline(next_text) and labelled_dateline(next_text) and not labelled_dateline(text)
+        return TITLE if title_like else "dateline"
+    if byline(text):
+        return "byline"
+    if following is not None and (dateline(next_text) or byline(next_text) or headline_shaped(text)):
+        return TITLE
+    return BODY
+
+
+def read_header(units: Units, meta: Metadata) -> int:
+    """Read the header zone top-down; returns the index of the first body unit."""
+    k = read_top_furniture(units)
+    if k >= len(units.spans):
+        return k
+    if title_slot(units, k) == TITLE:
+        units.kinds[k] = TITLE
+        meta.title = units.texts[k]
+        k += 1
+    while k < len(units.spans):
+        text = units.texts[k]
+        date = None if meta.published_date else dateline(text)
+        author = byline(text)
+        if date:
+            meta.published_date = date
+            source = lx.SOURCE_SUFFIX.search(text)
+            meta.source = meta.source or (source.group("source").strip() if source else None)
+            units.drop(k, Verdict("dateline", "dateline.header"))
+        elif author:
+            meta.byline = meta.byline or author[0]
+            meta.source = meta.source or author[1]
+            units.drop(k, Verdict("byline", "byline.header"))
+        elif units.hits[k] and not units.hinted_kind(k):
+            units.drop(k, units.hits[k])
+        else:
+            break
+        k += 1
+    return k
+
+
+def read_body(units: Units, start: int, meta: Metadata) -> None:
+    """Drop context-free boilerplate below the header, unless it is a long line of prose."""
+    for i in range(start, len(units.spans)):
+        verdict = units.hits[i]
+        if verdict is None or (is_prose(units.texts[i]) and verdict.rule not in STRONG_RULES):
+            continue
+        if units.hinted_kind(i) and verdict.category in ("photo_caption", "related_link"):
+            continue
+        units.drop(i, verdict)
+        source = lx.SOURCE_LINE.match(units.texts[i])
+        if source:
+            meta.source = meta.source or source.group("source").strip()
+
+
+def read_footer(units: Units) -> None:
+    """Bottom-up: teaser headlines under a gallery / "Related" label, and bare labels, are links."""
+    kept_after = False
+    for i in range(len(units.spans) - 1, -1, -1):
+        if units.kinds[i] == DROP:
+            continue
+        if kept_after:
+            return
+        text = units.texts[i]
+        previous = next((j for j in range(i - 1, -1, -1) if units.kinds[j] != DROP or units.verdicts[j]), None)
+        previous_verdict = units.verdicts[previous] if previous is not None else None
+        under_label = previous_verdict is not None and previous_verdict.category in ("gallery_label", "related_link")
+        if lx.RELATED_BARE.match(text):
+            units.drop(i, Verdict("related_link", "related_link.bare_label"))
+        elif under_label and headline_shaped(text) and len(text.split()) >= 3 or under_label and is_cjk(text) \
+                and headline_shaped(text):
+            units.drop(i, Verdict("related_link", "related_link.after_label"))
+        else:
+            kept_after = True
+
+
+def mark_headings(units: Units, start: int) -> None:
+    """A short standalone line between body paragraphs, ending like no sentence, is a heading."""
+    for i in range(start + 1, len(units.spans) - 1):
+        text = units.texts[i]
+        if units.kinds[i] != BODY or len(units.spans[i]) > 1 or not headline_shaped(text):
+            continue
+        short = len(text) <= MAX_CJK_HEADING if is_cjk(text) else len(text.split()) <= MAX_HEADING_WORDS
+        before, after = units.kinds[i - 1], units.kinds[i + 1]
+        if short and before == BODY and after == BODY and SENTENCE_END.search(units.texts[i + 1]) \
+                and len(units.texts[i + 1]) > 2 * len(text):
+            units.kinds[i] = HEADING
 
 
 def classify(lines: list[Line]) -> tuple[list[Label], Metadata]:
     """One label per line, and the metadata found on the way."""
-    labels = [Label(BLANK) if not line.text else Label(line.hint or BODY) for line in lines]
-    return labels, Metadata()
+    meta = Metadata()
+    units = build_units(lines)
+    start = read_header(units, meta)
+    read_body(units, start, meta)
+    read_footer(units)
+    mark_headings(units, start)
+    labels = [Label(BLANK) for _ in lines]
+    for span, kind, verdict in zip(units.spans, units.kinds, units.verdicts):
+        for j in span:
+            labels[j] = Label(kind, verdict.category, verdict.rule) if verdict else Label(kind)
+    return labels, meta
 
 
 def merge_metadata(page: Metadata, found: Metadata) -> Metadata:

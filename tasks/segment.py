@@ -1,14 +1,155 @@
-"""Stage 5: kept lines to paragraphs."""
+"""Stage 5: kept lines to paragraphs.
+
+Blank lines separate blocks.  Inside a block every line is its own paragraph
+(line-per-paragraph layouts, headings, list items, full-width indents) unless the
+text was hard-wrapped: then a line that was broken only because the next word did
+not fit joins the line before it.  English re-joins with a space, Chinese without.
+
+The wrap test is the one ``textwrap`` itself applies: a line of a wrapped text is
+as long as it can be, so ``len(line) + 1 + len(next word)`` exceeds the width the
+text was wrapped at.  That width is read off the document (``wrap_width``).
+"""
 
 from __future__ import annotations
 
-from tasks.model import BLANK, DROP, Label, Line, Paragraph
+import re
+from collections.abc import Callable, Sequence
+
+from tasks.model import BLANK, BODY, DROP, TITLE, Label, Line, Paragraph
+
+# Hard wrapping happens at 70-80 columns; longer lines were never wrapped.
+MAX_WRAP_WIDTH = 80
+MIN_WRAP_WIDTH = 30
+# textwrap lines fall short of the width by less than the longest word.
+WRAP_SLACK = 22
+# Share of non-final block lines that must look wrapped for the document to count as wrapped.
+WRAPPED_SHARE = 0.7
+JOINABLE_KINDS = (BODY, TITLE)
+
+CJK_EDGE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”‘’]")
+FIRST_WORD = re.compile(r"^\S+")
+
+
+def inner_pairs(lines: Sequence[Line]) -> list[tuple[int, int]]:
+    """Index pairs of consecutive non-blank lines inside one block."""
+    return [
+        (i, i + 1)
+        for i in range(len(lines) - 1)
+        if lines[i].text and lines[i + 1].text and not lines[i].hint and not lines[i + 1].hint
+    ]
+
+
+def wrap_width(lines: Sequence[Line]) -> int | None:
+    """The width a hard-wrapped document was wrapped at, or None when it was not wrapped.
+
+    >>> text = "one two three four five six seven eight nine ten eleven twelve thirteen"
+    >>> lines = [Line(i, w) for i, w in enumerate([text[:40], text[41:], "", text[:38], text[39:]])]
+    >>> wrap_width(lines)
+    40
+    """
+    lengths = [len(lines[i].text) for i, _ in inner_pairs(lines)]
+    candidates = [n for n in lengths if n <= MAX_WRAP_WIDTH]
+    if not candidates:
+        return None
+    width = max(candidates)
+    near = sum(1 for n in lengths if width - WRAP_SLACK <= n <= width)
+    if width < MIN_WRAP_WIDTH or near < WRAPPED_SHARE * len(lengths):
+        return None
+    return width
+
+
+def continues(previous: str, line: str, width: int | None) -> bool:
+    """Whether ``line`` was wrapped off ``previous`` (the next word did not fit).
+
+    >>> continues("The city said on Tuesday that it would", "open a new line.", 40)
+    True
+    >>> continues("A short heading", "The body starts here.", 40)
+    False
+    """
+    if not width or len(previous) > min(width, MAX_WRAP_WIDTH):
+        return False
+    first = FIRST_WORD.match(line)
+    return first is not None and len(previous) + 1 + len(first.group()) > width
+
+
+def join_wrapped(previous: str, line: str) -> str:
+    """Re-join a hard-wrapped line: a space between words, nothing between CJK characters.
+
+    >>> join_wrapped("the new", "plant")
+    'the new plant'
+    >>> join_wrapped("上海金山", "正式开工")
+    '上海金山正式开工'
+    """
+    if CJK_EDGE.match(previous[-1:]) or CJK_EDGE.match(line[:1]):
+        return previous + line
+    return previous + " " + line
+
+
+def block_widths(lines: Sequence[Line]) -> list[int]:
+    """Per line, the longest non-final line of its block: a lower bound of the width it was wrapped at.
+
+    Wrapped paragraphs may each have their own width; every line but the last is as long as
+    that width allows, so the block's longest such line stands in for it.
+    """
+    widths = [0] * len(lines)
+    start = 0
+    for end in range(len(lines) + 1):
+        if end < len(lines) and lines[end].text:
+            continue
+        inner = [len(lines[i].text) for i in range(start, end - 1)]
+        for i in range(start, end):
+            widths[i] = max(inner, default=0)
+        start = end + 1
+    return widths
+
+
+def paragraph_spans(
+    lines: Sequence[Line], same_paragraph: Callable[[int, int], bool], wrapped: bool
+) -> list[list[int]]:
+    """Group non-blank line indices into paragraphs.
+
+    In a ``wrapped`` document, line ``j`` joins the paragraph of line ``j - 1`` when both are
+    in one block, ``j`` is not indented, the wrap test holds and ``same_paragraph(j - 1, j)``.
+    """
+    widths = block_widths(lines) if wrapped else [None] * len(lines)
+    spans: list[list[int]] = []
+    for j, line in enumerate(lines):
+        if not line.text:
+            continue
+        previous = lines[j - 1] if j else None
+        if (
+            spans
+            and previous is not None
+            and spans[-1][-1] == j - 1
+            and not line.indented
+            and not line.hint
+            and not previous.hint
+            and continues(previous.text, line.text, widths[j])
+            and same_paragraph(j - 1, j)
+        ):
+            spans[-1].append(j)
+        else:
+            spans.append([j])
+    return spans
+
+
+def span_text(lines: Sequence[Line], span: Sequence[int]) -> str:
+    """The text of a paragraph made of the lines ``span``."""
+    text = lines[span[0]].text
+    for j in span[1:]:
+        text = join_wrapped(text, lines[j].text)
+    return text
 
 
 def segment(lines: list[Line], labels: list[Label]) -> list[Paragraph]:
-    """One paragraph per kept line (placeholder rule)."""
+    """Kept lines to paragraphs: wrapped lines of one paragraph (same kind) are re-joined."""
+    kept = [label.kind not in (BLANK, DROP) for label in labels]
+    visible = [line if keep else Line(line.no, "") for line, keep in zip(lines, kept)]
+
+    def same_paragraph(i: int, j: int) -> bool:
+        return labels[i].kind == labels[j].kind and labels[j].kind in JOINABLE_KINDS
+
     return [
-        Paragraph(label.kind, line.text)
-        for line, label in zip(lines, labels)
-        if label.kind not in (BLANK, DROP)
+        Paragraph(labels[span[0]].kind, span_text(lines, span))
+        for span in paragraph_spans(visible, same_paragraph, wrap_width(lines) is not None)
     ]
