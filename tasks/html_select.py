@@ -39,7 +39,6 @@ WEAK_CHROME = (
 CHROME_TAGS = {"nav": "navigation", "aside": "sidebar", "footer": "footer"}
 # A class or id made only of content words ("article", "entry-content") vetoes every chrome word.
 CONTENT_TOKEN = re.compile(r"^(?:(?:article|content|main|story|entry|post|body|text|blog|detail|news)s?[-_]*)+$")
-CONTENT_WORDS = re.compile(r"article|content|post|entry|story|main|body|text|detail|正文|blog")
 NEVER_CHROME_TAGS = frozenset(("html", "body", "main", "article", "form", "text"))
 
 # Share of the page's prose a region named by a weak (strong) word must hold to count as a layout wrapper.
@@ -66,7 +65,7 @@ def chrome_category(tag: str, attrs: str) -> tuple[str | None, bool]:
     >>> chrome_category("div", "main-content sidebar-left")
     (None, False)
     >>> chrome_category("nav", "")
-    ('navigation', False)
+    ('navigation', True)
     >>> chrome_category("div", "box article modal-enabled")
     (None, False)
     """
@@ -76,8 +75,8 @@ def chrome_category(tag: str, attrs: str) -> tuple[str | None, bool]:
         if attrs and pattern.search(attrs):
             return category, True
     if tag in CHROME_TAGS:
-        return CHROME_TAGS[tag], False
-    if attrs and not CONTENT_WORDS.search(attrs):
+        return CHROME_TAGS[tag], True
+    if attrs:
         for category, pattern in WEAK_CHROME:
             if pattern.search(attrs):
                 return category, False
