@@ -65,8 +65,8 @@ CANONICAL = {
 # Single-byte code pages a detector may confuse with cp1252 on mostly-ASCII text.
 SINGLE_BYTE_FAMILY = re.compile(r"^(cp12[0-9]{2}|iso8859.*|latin.*|mac.*|koi8.*|cp8[0-9]{2}|kz1048|ptcp154)$")
 # What the high bytes of Western cp1252 text decode to: punctuation, symbols, Latin letters.
-# (Not the symbols ¤¦¨¯´¸¹³ and Ÿ, which is what Central European letters read as.)
-WESTERN_HIGH = re.compile(r"[\u00a0-\u00a3\u00a5\u00a7\u00a9-\u00ae\u00b0-\u00b2\u00b5-\u00b7\u00ba-\u00ff"
+# (Not the symbols ¤¦¨¯´¸ and Ÿ, which is what some Central European letters read as.)
+WESTERN_HIGH = re.compile(r"[\u00a0-\u00a3\u00a5\u00a7\u00a9-\u00ae\u00b0-\u00b3\u00b5-\u00b7\u00b9-\u00ff"
                           r"\u0152\u0153\u0160\u0161\u017d\u017e\u0192\u02c6\u02dc"
                           r"\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
 HIGH_BYTE = re.compile(rb"[\x80-\xff]+")

@@ -101,5 +101,5 @@ def fix_cjk_mojibake(line: str) -> tuple[str, str | None]:
                 if text is not None and text != line and reads_better(text, line)]
     if not readable:
         return line, None
-    _, text, name = max(readable)
+    _, text, name = max(readable, key=lambda scored: scored[0])
     return text, f"mojibake:{name}"

@@ -95,6 +95,19 @@ def fix_with_ftfy(line: str) -> tuple[str, list[str]]:
     return fixed, mojibake_names(explanation or []) if fixed != line else []
 
 
+def fix_mojibake(line: str) -> tuple[str, list[str]]:
+    """CJK codec mix-ups first (ftfy would mangle GBK read as cp1252), then ftfy, then CJK again
+    for a second layer that ftfy uncovered."""
+    fixed, cjk = fix_cjk_mojibake(line)
+    if cjk:
+        return fixed, [cjk]
+    fixed, done = fix_with_ftfy(line)
+    if fixed != line:
+        fixed, cjk = fix_cjk_mojibake(fixed)
+        done += [cjk] if cjk else []
+    return fixed, done
+
+
 def unescape_entities(line: str) -> str:
     """Decode HTML entities, twice at most (``&amp;nbsp;`` was escaped twice).
 
@@ -207,7 +220,6 @@ def strip_pinyin_glosses(line: str) -> str:
 
 
 LINE_REPAIRS: tuple[tuple[str, Callable[[str], str]], ...] = (
-    ("html_entities", unescape_entities),
     ("lossy_tag", restore_lossy_closing_tag),
     ("tag_fragments", strip_tag_fragments),
     ("odd_spaces", normalize_spaces),
@@ -220,10 +232,10 @@ LINE_REPAIRS: tuple[tuple[str, Callable[[str], str]], ...] = (
 
 def repair_line(line: str) -> tuple[str, list[str]]:
     """Repair one line (no line breaks inside); returns it and the names of the repairs done."""
-    line, done = fix_with_ftfy(line)
-    line, cjk = fix_cjk_mojibake(line)
-    if cjk:
-        done.append(cjk)
+    unescaped = unescape_entities(line)
+    done = ["html_entities"] if unescaped != line else []
+    line, mojibake = fix_mojibake(unescaped)
+    done += mojibake
     for name, repair in LINE_REPAIRS:
         fixed = repair(line)
         if fixed != line:

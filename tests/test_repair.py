@@ -1,0 +1,191 @@
+"""Character-level repair: mojibake (ftfy and CJK), entities, tag litter, spaces, pinyin glosses."""
+
+from __future__ import annotations
+
+import pytest
+
+from tasks.model import Line
+from tasks.mojibake import fix_cjk_mojibake
+from tasks.repair import repair_lines, repair_text
+
+CLEAN_HANS = [
+    "新华社北京5月22日电 国家统计局今天发布数据显示，前四个月全国规模以上工业增加值同比增长6.2%。",
+    "记者从市交通委获悉，地铁14号线东段将于年底开通，沿线居民出行将更加便利。",
+    "“我们对明年的经济形势充满信心。”他在接受采访时说。",
+    "据介绍，该项目总投资约120亿元，预计2026年竣工投产，建成后年产值可达300亿元。",
+    "人工智能(AI)大会在上海举行，来自20多个国家和地区的专家学者参加了会议。",
+    "中国人民银行决定下调金融机构存款准备金率0.5个百分点（不含已执行5%存款准备金率的机构）。",
+    "本报讯（记者 张华）昨日，市政府召开新闻发布会，介绍今年一季度全市经济运行情况。",
+    "天气预报：今天白天晴转多云，最高气温28℃，夜间有小雨。",
+    "编辑：李明 校对：王芳",
+]
+CLEAN_HANT = [
+    "中央社記者台北22日電 行政院今天通過明年度總預算案，經濟部表示將持續推動產業升級與數位轉型。",
+    "蘋果公司週二表示，計劃要求美國法官駁回司法部在3月份提起的訴訟。",
+    "「消費者不應該因爲公司違反反壟斷法而支付更高的價格。」司法部長三月份表示。",
+    "香港特區政府今日公佈最新失業率為2.9%，與上一期相若。",
+    "雷克薩斯(上海)新能源項目僅用時49天(含法定公示期30天)完成控規調整批復。",
+    "颱風「山竹」逼近，天文臺於下午發出八號烈風或暴風信號。",
+]
+CLEAN_EN = [
+    "The central bank raised rates by a quarter point on Tuesday, citing \u201cpersistent\u201d inflation.",
+    "Caf\u00e9 owners in Montr\u00e9al say the na\u00efve r\u00e9sum\u00e9 rules don\u2019t help.",
+    "Photo: Reuters / Jane Doe \u00a9 2024",
+    "Temperatures reached 41\u00b0C in Seville; the mayor\u2019s office opened 12 \u201ccool rooms\u201d.",
+    "What? No! Really?? (AP) \u2014 Officials said 5 < 7 and 9 > 3 in the report.",
+]
+
+
+@pytest.mark.parametrize("line", CLEAN_HANS + CLEAN_HANT + CLEAN_EN)
+def test_clean_lines_are_left_alone(line: str) -> None:
+    assert repair_text(line) == (line, [])
+
+
+@pytest.mark.parametrize("line", CLEAN_HANS + CLEAN_HANT)
+def test_clean_chinese_is_never_taken_for_cjk_mojibake(line: str) -> None:
+    assert fix_cjk_mojibake(line) == (line, None)
+
+
+@pytest.mark.parametrize("codec", ["cp1252", "latin-1"])
+@pytest.mark.parametrize("line", [CLEAN_HANS[0], CLEAN_HANT[1], CLEAN_EN[0], CLEAN_EN[1]])
+def test_utf8_read_as_a_western_code_page_is_repaired(line: str, codec: str) -> None:
+    broken = line.encode("utf-8").decode("sloppy-windows-1252" if codec == "cp1252" else codec)
+    fixed, repairs = repair_text(broken)
+    assert fixed == line.replace("\u00a0", " ")
+    assert any(name.startswith("mojibake:utf-8-as-") for name in repairs)
+
+
+def lossless(text: str, wrong: str, right: str) -> str:
+    """``text`` encoded in ``right`` and read as ``wrong``, asserting the damage is reversible."""
+    broken = text.encode(right).decode(wrong)
+    assert broken.encode(wrong) == text.encode(right)
+    return broken
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong", "right", "name"),
+    [
+        ("新华社北京电", "gb18030", "utf-8", "mojibake:utf-8-as-gbk"),
+        ("中国人民银行决定下调存款准备金率", "gb18030", "utf-8", "mojibake:utf-8-as-gbk"),
+        ("经济运行总体平稳", "gb18030", "utf-8", "mojibake:utf-8-as-gbk"),
+        ("中文", "latin-1", "gb18030", "mojibake:gbk-as-cp1252"),
+        ("前四个月全国规模以上工业增加值同比增长", "cp1252", "gb18030", "mojibake:gbk-as-cp1252"),
+        ("經濟部表示將持續推動產業升級", "latin-1", "big5", "mojibake:big5-as-cp1252"),
+        ("經濟部表示將持續推動產業升級", "latin-1", "gb18030", "mojibake:gbk-as-latin-1"),
+    ],
+)
+def test_cjk_mojibake_built_from_clean_text_is_repaired(text: str, wrong: str, right: str, name: str) -> None:
+    broken = lossless(text, wrong, right)
+    assert fix_cjk_mojibake(broken) == (text, name)
+    assert repair_text(broken)[0] == text
+
+
+def test_cjk_mojibake_is_repaired_per_line() -> None:
+    broken = lossless("新华社北京电", "gb18030", "utf-8")
+    fixed, repairs = repair_text(f"{CLEAN_HANS[1]}\n{broken}\n{CLEAN_EN[0]}")
+    assert fixed == f"{CLEAN_HANS[1]}\n新华社北京电\n{CLEAN_EN[0]}"
+    assert repairs == ["mojibake:utf-8-as-gbk"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Informa\u00e7\u00e3o e educa\u00e7\u00e3o s\u00e3o prioridades do governo.",
+        "M\u00fcnchen und K\u00f6ln: Gr\u00f6\u00dfere St\u00e4dte w\u00e4hlen.",
+        "\u00a9 2014-2025 \u00c9ditions \u00c0 la carte",
+    ],
+)
+def test_accented_western_text_is_not_taken_for_misread_gbk(line: str) -> None:
+    assert fix_cjk_mojibake(line) == (line, None)
+
+
+def test_html_entities_are_decoded() -> None:
+    assert repair_text("Download&nbsp;our app &amp; read AT&amp;T&#8217;s reply") == (
+        "Download our app & read AT&T\u2019s reply", ["html_entities", "odd_spaces"]
+    )
+    assert repair_text("记者&nbsp;张华&ldquo;报道&rdquo;")[0] == "记者 张华\u201c报道\u201d"
+
+
+def test_text_that_only_looks_like_an_entity_stays() -> None:
+    line = "Profits & losses; R&D spending rose; Q&A at 5pm"
+    assert repair_text(line) == (line, [])
+
+
+@pytest.mark.parametrize(
+    ("broken", "clean"),
+    [
+        ("<p>I think search is an exciting place to be.", "I think search is an exciting place to be."),
+        ("Anthems:<br/>", "Anthems:"),
+        ("Government</p>", "Government"),
+        ("2023-11-18 22:29</p>", "2023-11-18 22:29"),
+        ("Markets rallied.<br>Bonds fell.", "Markets rallied. Bonds fell."),
+        ("<div class=\"lead\">央行宣布降准</div>", "央行宣布降准"),
+        ("股市上涨<br />债市下跌", "股市上涨债市下跌"),
+    ],
+)
+def test_tag_fragments_are_removed(broken: str, clean: str) -> None:
+    assert repair_text(broken) == (clean, ["tag_fragments"])
+
+
+def test_lossy_closing_tag_after_cjk_punctuation_is_restored() -> None:
+    fixed, repairs = repair_text("非常感动于我们的坦诚与细致，也更加坚定了落户的信心?!?/p>")
+    assert fixed == "非常感动于我们的坦诚与细致，也更加坚定了落户的信心。"
+    assert repairs == ["lossy_tag"]
+    quoted = repair_text("他表示：“我們對項目前景充滿信心?!?/p>")[0]
+    assert quoted == "他表示：“我們對項目前景充滿信心。”"
+
+
+def test_a_lost_copyright_sign_is_left_for_the_classifier() -> None:
+    assert repair_text("? 2014-2025 上海东方报业有限公司") == ("? 2014-2025 上海东方报业有限公司", [])
+
+
+def test_odd_spaces_invisible_and_control_characters() -> None:
+    broken = "Prices\u00a0rose\u200b 5%\u2009today\u00ad.\x07\ufeff"
+    assert repair_text(broken) == ("Prices rose 5% today.", ["control_chars", "odd_spaces"])
+    indented = "　　国务院新闻办公室今天举行发布会"
+    assert repair_text(indented.replace("办公室", "办公室\u200c")) == (indented, ["control_chars"])
+
+
+def test_line_endings_and_nfc() -> None:
+    assert repair_text("first\r\nsecond\rthird") == ("first\nsecond\nthird", ["line_endings"])
+    assert repair_text("Cafe\u0301 re\u0301sume\u0301") == ("Caf\u00e9 r\u00e9sum\u00e9", ["unicode_nfc"])
+
+
+@pytest.mark.parametrize(
+    ("glossed", "clean"),
+    [
+        ("預(yù)計政府將在七天內做出回應", "預計政府將在七天內做出回應"),
+        ("數據(jù)顯示", "數據顯示"),
+        ("上海灣區(qū)高新區(qū)創(chuàng)新構(gòu)建工作機制", "上海灣區高新區創新構建工作機制"),
+        ("预(yu4)计数据(ju)将于下周公布", "预计数据将于下周公布"),
+        ("這樣一位資深球手，爲何要繼續折騰奔波", "這樣一位資深球手，爲何要繼續折騰奔波"),
+        ("他說(shuō)得(de)很清楚", "他說得很清楚"),
+    ],
+)
+def test_pinyin_glosses_are_removed(glossed: str, clean: str) -> None:
+    fixed, repairs = repair_text(glossed)
+    assert fixed == clean
+    assert repairs == (["pinyin_gloss"] if glossed != clean else [])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "人工智能(AI)大會今日開幕",
+        "雷克薩斯(上海)新能源項目",
+        "僅用時49天(含法定公示期30天)完成",
+        "國家主席習近平(Xi)會見來訪的外賓",
+        "新華社(xīnhuá)報道",
+        "公司(ma)表示",
+        "會議(2024)紀要",
+    ],
+)
+def test_brackets_that_are_not_a_reading_of_the_character_stay(line: str) -> None:
+    assert repair_text(line) == (line, [])
+
+
+def test_repair_lines_updates_html_blocks() -> None:
+    lines = [Line(1, "Download&nbsp;our app"), Line(2, "預(yù)計竣工"), Line(3, "Clean line")]
+    repaired, repairs = repair_lines(lines)
+    assert [line.text for line in repaired] == ["Download our app", "預計竣工", "Clean line"]
+    assert repairs == ["html_entities", "odd_spaces", "pinyin_gloss"]
