@@ -1,0 +1,82 @@
+"""Language and script identification of texts and documents."""
+
+from __future__ import annotations
+
+import pytest
+
+from tasks.language import han_script, identify, identify_document, to_simplified
+from tasks.model import Paragraph
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The central bank raised interest rates by a quarter point on Tuesday.", ("en", "Latn")),
+        ("国家统计局今天发布数据显示，前四个月全国规模以上工业增加值同比增长6.2%。", ("zh", "Hans")),
+        ("行政院今天通過明年度總預算案，經濟部表示將持續推動產業升級與數位轉型。", ("zh", "Hant")),
+        ("蘋果公司週二表示，計劃要求美國法官駁回司法部在3月份提起的訴訟。", ("zh", "Hant")),
+        ("苹果公司周二表示，计划要求美国法官驳回司法部在3月份提起的诉讼。", ("zh", "Hans")),
+        ("東京証券取引所は本日、株価が大幅に上昇したと発表しました。", ("ja", "Jpan")),
+        ("서울 중앙지방법원은 오늘 삼성전자 사건에 대한 판결을 내렸다.", ("ko", "Kore")),
+        ("Правительство России сообщило во вторник о росте промышленного производства.", ("ru", "Cyrl")),
+        ("Le gouvernement français a annoncé mardi une nouvelle réforme des retraites.", ("fr", "Latn")),
+        ("Die Bundesregierung hat am Dienstag ein neues Klimaschutzgesetz beschlossen.", ("de", "Latn")),
+    ],
+)
+def test_identify(text: str, expected: tuple[str, str]) -> None:
+    assert identify(text) == expected
+
+
+def test_chinese_with_english_terms_is_still_chinese() -> None:
+    assert identify("苹果CEO库克表示，iPhone 15 Pro在中国市场的销量超出预期。") == ("zh", "Hans")
+
+
+def test_english_with_a_chinese_name_is_still_english() -> None:
+    text = "Premier Li Qiang (李强) told the World Economic Forum that China's economy grew 5.2% last year."
+    assert identify(text) == ("en", "Latn")
+
+
+@pytest.mark.parametrize("text", ["", "   ", "2024-05-22 10:30", "+1 | 12 | 345", "OK", "iPhone 15"])
+def test_too_little_to_tell_is_undetermined(text: str) -> None:
+    assert identify(text)[0] == "und"
+
+
+def test_script_of_han_text() -> None:
+    assert han_script("上海湾区高新区创新构建工作机制") == "Hans"
+    assert han_script("上海灣區高新區創新構建工作機制") == "Hant"
+    assert han_script("中国人民") == "Hans"  # shared characters only: Simplified by default
+    assert to_simplified("數據顯示") == "数据显示"
+
+
+def test_document_language_and_short_paragraphs_inherit_it() -> None:
+    paragraphs = [
+        Paragraph("title", "Markets rally"),
+        Paragraph("body", "Stocks rose sharply on Wednesday after the central bank signalled a pause."),
+        Paragraph("body", "Bond yields fell and the dollar weakened against the euro and the yen."),
+        Paragraph("body", "12:30"),
+    ]
+    assert identify_document(paragraphs) == ("en", "Latn")
+    assert [p.language for p in paragraphs] == ["en", "en", "en", "en"]
+
+
+def test_a_foreign_paragraph_keeps_its_own_language() -> None:
+    paragraphs = [
+        Paragraph("body", "The ministry published the full statement in Chinese on Tuesday evening."),
+        Paragraph("body", "外交部发言人表示，中方坚决反对任何形式的单边制裁。"),
+        Paragraph("body", "Analysts said the wording was unusually strong for a routine briefing."),
+    ]
+    assert identify_document(paragraphs) == ("en", "Latn")
+    assert [p.language for p in paragraphs] == ["en", "zh", "en"]
+
+
+def test_traditional_document() -> None:
+    paragraphs = [
+        Paragraph("title", "颱風逼近"),
+        Paragraph("body", "天文臺於下午發出八號烈風或暴風信號，學校停課。"),
+    ]
+    assert identify_document(paragraphs) == ("zh", "Hant")
+    assert [p.language for p in paragraphs] == ["zh", "zh"]
+
+
+def test_empty_document() -> None:
+    assert identify_document([]) == ("und", "Zyyy")
