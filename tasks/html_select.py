@@ -21,20 +21,30 @@ from dataclasses import dataclass
 
 from tasks.html_blocks import Block, Page
 
+
+def starting_words(*words: str) -> re.Pattern[str]:
+    """A pattern for class/id words that start a name or follow a separator ("comment" in "post-comments",
+    not in "enablecommentfeature")."""
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(words) + ")")
+
+
 STRONG_CHROME = (
-    ("comment", re.compile(r"comment|disqus|respond|repl(?:y|ies)|discuss|pinglun|评论")),
-    ("share_widget", re.compile(r"share|sharing|social|addthis|sociable|fenxiang|分享")),
-    ("advert", re.compile(r"(?<![a-z0-9])(?:ads?|adv|advert\w*|adsense|adsbygoogle|adunit|adslot|dfp)(?![a-z0-9])"
-                          r"|advertis|sponsor|guanggao|广告")),
-    ("related_link", re.compile(r"related|recommend|more-?stories|popular|trending|most-?(?:read|viewed)"
-                                r"|outbrain|taboola|xiangguan|tuijian|xgwz|相关|推荐")),
-    ("newsletter", re.compile(r"newsletter|subscri|signup|sign-up|cookie|consent|gdpr|paywall|popup")),
+    ("comment", starting_words("comment", "disqus", "respond", "repl(?:y|ies)", "discuss", "pinglun", "评论")),
+    ("share_widget", starting_words("share", "sharing", "social", "addthis", "sociable", "fenxiang", "分享")),
+    ("advert", starting_words(r"ad(?:s|v|unit|slot|sense|sbygoogle)?(?![a-z0-9])", "advert", "sponsor", "dfp-",
+                              "guanggao", "广告")),
+    ("related_link", starting_words("related", "recommend", "more-?stories", "popular", "trending",
+                                    "most-?(?:read|viewed)", "outbrain", "taboola", "xiangguan", "tuijian", "xgwz",
+                                    "相关", "推荐")),
+    ("newsletter", starting_words("newsletter", "subscri", "sign-?up", "cookie", "consent", "gdpr", "paywall",
+                                  "popup")),
 )
 WEAK_CHROME = (
-    ("navigation", re.compile(r"(?<![a-z])nav|menu|breadcrumb|crumbs|topbar|masthead|toolbar|pagination|pager"
-                              r"|skip-?link|daohang|(?<![a-z])tags?(?![a-z])|tagcloud|categories")),
-    ("footer", re.compile(r"footer|copyright|banquan|colophon")),
-    ("sidebar", re.compile(r"sidebar|side-bar|(?<![a-z])aside|widget|(?<![a-z])rail(?![a-z])|skyscraper")),
+    ("navigation", starting_words("nav", "menu", "breadcrumb", "crumbs", "topbar", "masthead", "toolbar",
+                                  "pagination", "pager", "skip-?link", "daohang", "tags?(?![a-z])", "tagcloud",
+                                  "categories")),
+    ("footer", starting_words("footer", "copyright", "banquan", "colophon")),
+    ("sidebar", starting_words("sidebar", "side-bar", "aside", "widget", "rail(?![a-z])", "skyscraper")),
 )
 CHROME_TAGS = {"nav": "navigation", "aside": "sidebar", "footer": "footer"}
 # A class or id made only of content words ("article", "entry-content") vetoes every chrome word.
@@ -44,6 +54,9 @@ NEVER_CHROME_TAGS = frozenset(("html", "body", "main", "article", "form", "text"
 # Share of the page's prose a region named by a weak (strong) word must hold to count as a layout wrapper.
 WRAPPER_SHARE = {False: 0.4, True: 0.75}
 LINK_DENSE = 0.5
+# Blocks with less prose weight than this and no sentence end are labels, not paragraphs.
+SHORT_PROSE = 60
+SENTENCE_END = re.compile(r"[.!?;:](?:\s|$)|[。！？；：，]")
 BLOCK_COST = 3.0
 LINK_PENALTY = 1.5
 MARKUP_LITTER = re.compile(r"</?[a-z][a-z0-9]*(?:\s[^<>]*)?>|\{[^{}]*[;:][^{}]*\}|function\s*\(", re.I)
@@ -129,13 +142,47 @@ def inherited_regions(page: Page, regions: list[str | None], top: int) -> list[s
     return inherited
 
 
+def is_short(block: Block) -> bool:
+    """A label-sized block: too little prose to count as a paragraph on its own.
+
+    >>> from tasks.html_blocks import Block
+    >>> is_short(Block("Latest news", 0, None, 11, 0)), is_short(Block("他说：“好。”", 0, None, 16, 0))
+    (True, False)
+    """
+    return block.weight - block.link_weight < SHORT_PROSE and not SENTENCE_END.search(block.text)
+
+
 def block_value(block: Block, in_chrome: bool) -> float:
     """How much a block argues for the region around it being the main content."""
     if in_chrome:
         return -float(block.weight)
     if block.link_density >= LINK_DENSE:
         return -float(block.link_weight) - BLOCK_COST
+    if is_short(block):
+        return -BLOCK_COST
     return block.weight - (1 + LINK_PENALTY) * block.link_weight - BLOCK_COST
+
+
+def drop_stranded_labels(blocks: list[Block], verdicts: list[Verdict]) -> None:
+    """Drop kept label-sized blocks whose nearest full neighbours on both sides were dropped
+    (a "Top headlines" heading between two link lists), as jusText does with short blocks."""
+    dropped_before: list[bool] = []
+    last = True
+    for block, verdict in zip(blocks, verdicts, strict=True):
+        dropped_before.append(last)
+        if verdict.category is not None:
+            last = True
+        elif not is_short(block):
+            last = False
+    after = True
+    for index in range(len(blocks) - 1, -1, -1):
+        verdict, block = verdicts[index], blocks[index]
+        if verdict.category is not None:
+            after = True
+        elif not is_short(block):
+            after = False
+        elif after and dropped_before[index]:
+            verdicts[index] = Verdict("page_chrome", "html.stranded_label")
 
 
 def main_container(page: Page, chrome: list[str | None]) -> int:
@@ -173,6 +220,7 @@ def judge_blocks(page: Page) -> tuple[int, list[Verdict]]:
             verdicts.append(Verdict("html_fragment", "html.markup_litter"))
         else:
             verdicts.append(Verdict(None, "html.main"))
+    drop_stranded_labels(page.blocks, verdicts)
     return top, verdicts
 
 
