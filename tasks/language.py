@@ -27,6 +27,15 @@ ALPHABETS = (
     ("Deva", re.compile(r"[\u0900-\u097f]")),
     ("Thai", re.compile(r"[\u0e00-\u0e7f]")),
 )
+ASCII_LETTER = re.compile(r"[A-Za-z]")
+ASCII_WORD = re.compile(r"[a-z']+")
+# Function words frequent in English and rare as words of other Latin-script languages.
+ENGLISH_FUNCTION_WORDS = frozenset(
+    "the of and to that is with for from by are this have has were been which their said it its "
+    "he she they his her would will there about after when who not but".split()
+)
+# py3langid's answers that mean the text is really CJK, whatever the letter count says.
+CJK_LANGUAGES = frozenset({"zh", "wuu", "yue", "ja", "ko"})
 UNDETERMINED = ("und", "Zyyy")
 MIN_LETTERS = 20  # fewer letters than this (Latin, Cyrillic ...) is too short to tell
 MIN_HAN = 2
@@ -75,32 +84,41 @@ def han_script(text: str) -> str:
     return "Hant" if changed_chars(han, "t2s") > changed_chars(han, "s2t") else "Hans"
 
 
-def classify_alphabetic(text: str, script: str) -> tuple[str, str, bool]:
+def classify_alphabetic(text: str, script: str, letters: int) -> tuple[str, str, bool]:
     """py3langid's language for alphabetic text; unsure when short or improbable."""
-    lang, probability = _identifier().classify(text[:SAMPLE_CHARS])
-    if len(LETTER.findall(text)) < MIN_LETTERS or probability < MIN_PROBABILITY:
+    if not letters:
+        return (*UNDETERMINED, False)
+    if letters < MIN_LETTERS:
+        return "und", script, False
+    lang, probability = _identifier().classify(text)
+    if probability < MIN_PROBABILITY:
         return "und", script, False
     return lang, script, True
+
+
+def cjk_language(sample: str, han: int, kana: int, hangul: int) -> tuple[str, str, bool]:
+    """Japanese when kana are frequent, Korean when Hangul dominate, else Chinese."""
+    if kana * 10 >= han + kana + hangul:
+        return "ja", "Jpan", True
+    if hangul * 2 >= han + kana + hangul:
+        return "ko", "Kore", True
+    return "zh", han_script(sample), True
 
 
 def identify_with_confidence(text: str) -> tuple[str, str, bool]:
     """(language, script, sure) of one text."""
     sample = text[:SAMPLE_CHARS]
+    if sample.isascii():
+        return classify_alphabetic(sample, "Latn", len(ASCII_LETTER.findall(sample)))
     han, kana, hangul = (len(p.findall(sample)) for p in (HAN, KANA, HANGUL))
-    letters = len(LETTER.findall(sample))
-    cjk = han + kana + hangul
+    letters, cjk = len(LETTER.findall(sample)), han + kana + hangul
     if cjk * 2 >= letters - cjk and cjk >= MIN_HAN:
-        if kana * 10 >= cjk:
-            return "ja", "Jpan", True
-        if hangul * 2 >= cjk:
-            return "ko", "Kore", True
-        return "zh", han_script(sample), True
-    if not letters:
-        return (*UNDETERMINED, False)
-    for script, pattern in ALPHABETS:
-        if len(pattern.findall(sample)) * 2 >= letters:
-            return classify_alphabetic(sample, script)
-    return classify_alphabetic(sample, "Latn")
+        return cjk_language(sample, han, kana, hangul)
+    script = next((name for name, pattern in ALPHABETS if len(pattern.findall(sample)) * 2 >= letters), None)
+    lang, script, sure = classify_alphabetic(sample, script or "Latn", letters - cjk)
+    if lang in CJK_LANGUAGES and cjk >= MIN_HAN:  # e.g. a Chinese article full of code
+        return cjk_language(sample, han, kana, hangul)
+    return lang, script, sure
 
 
 def identify(text: str) -> tuple[str, str]:
@@ -121,6 +139,22 @@ def identify_document(paragraphs: list[Paragraph]) -> tuple[str, str]:
     """
     doc_lang, doc_script = identify("\n".join(p.text for p in paragraphs))
     for p in paragraphs:
+        if doc_lang == "en" and reads_as_english(p.text):
+            p.language = "en"
+            continue
         lang, _, sure = identify_with_confidence(p.text)
         p.language = lang if sure else doc_lang
     return doc_lang, doc_script
+
+
+def reads_as_english(text: str) -> bool:
+    """Plenty of English function words (a shortcut past the model for most English paragraphs).
+
+    >>> reads_as_english("The mayor said that the plan was approved by the council.")
+    True
+    >>> reads_as_english("Der Bürgermeister sagte, dass der Plan vom Rat genehmigt wurde.")
+    False
+    """
+    words = ASCII_WORD.findall(text[:SAMPLE_CHARS].lower())
+    hits = sum(word in ENGLISH_FUNCTION_WORDS for word in words)
+    return hits >= 3 and hits * 5 >= len(words)
