@@ -363,6 +363,7 @@ def bench_size(n_files: int, args: argparse.Namespace, root: Path) -> tuple[list
     n_bytes = sum(p.stat().st_size for p in paths)
     print(f"corpus: {n_files} files, {n_bytes / MB:.1f} MB on disk in {corpus} "
           f"(built in {time.perf_counter() - start:.1f}s)", flush=True)
+    load_before = os.getloadavg()[0]
     results = []
     for name in args.contenders:
         label = name.replace("-N", f"-{args.workers}")
@@ -371,7 +372,8 @@ def bench_size(n_files: int, args: argparse.Namespace, root: Path) -> tuple[list
         status = result.note or f"{result.measured.seconds:.1f}s"
         print(f"  {label:<14} {status}", flush=True)
         results.append(result)
-    title = f"{n_files} files, {n_bytes / MB:.1f} MB, {args.workers} workers for -N ({os.cpu_count()} CPUs)"
+    title = (f"{n_files} files, {n_bytes / MB:.1f} MB, {args.workers} workers for -N ({os.cpu_count()} CPUs, "
+             f"1-min load {load_before:.1f} before the runs)")
     return results, render_table(title, results, n_files, n_bytes)
 
 
