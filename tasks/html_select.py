@@ -22,33 +22,32 @@ from dataclasses import dataclass
 from tasks.html_blocks import Block, Page
 
 
-def starting_words(*words: str) -> re.Pattern[str]:
-    """A pattern for class/id words that start a name or follow a separator ("comment" in "post-comments",
-    not in "enablecommentfeature")."""
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(words) + ")")
+def starting_words(words: str) -> re.Pattern[str]:
+    """A pattern for the space-separated class/id words, where they start a name or follow a separator
+    ("comment" in "post-comments", not in "enablecommentfeature")."""
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(words.split()) + ")")
 
 
 STRONG_CHROME = (
-    ("comment", starting_words("comment", "disqus", "respond", "repl(?:y|ies)", "discuss", "pinglun", "评论")),
-    ("share_widget", starting_words("share", "sharing", "social", "addthis", "sociable", "fenxiang", "分享")),
-    ("advert", starting_words(r"ad(?:s|v|unit|slot|sense|sbygoogle)?(?![a-z0-9])", "advert", "sponsor", "dfp-",
-                              "guanggao", "广告")),
-    ("related_link", starting_words("related", "recommend", "more-?stories", "popular", "trending",
-                                    "most-?(?:read|viewed)", "outbrain", "taboola", "xiangguan", "tuijian", "xgwz",
-                                    "相关", "推荐")),
-    ("newsletter", starting_words("newsletter", "subscri", "sign-?up", "cookie", "consent", "gdpr", "paywall",
-                                  "popup")),
+    ("comment", starting_words("comment disqus respond repl(?:y|ies) discuss pinglun 评论")),
+    ("share_widget", starting_words("share sharing social addthis sociable fenxiang 分享")),
+    ("advert", starting_words(r"ad(?:s|v|unit|slot|sense|sbygoogle)?(?![a-z0-9]) "
+                              "advert sponsor dfp- guanggao 广告")),
+    ("related_link", starting_words("related recommend more-?stories popular trending most-?(?:read|viewed) "
+                                    "outbrain taboola xiangguan tuijian xgwz 相关 推荐")),
+    ("newsletter", starting_words("newsletter subscri sign-?up cookie consent gdpr paywall popup")),
 )
 WEAK_CHROME = (
-    ("navigation", starting_words("nav", "menu", "breadcrumb", "crumbs", "topbar", "masthead", "toolbar",
-                                  "pagination", "pager", "skip-?link", "daohang", "tags?(?![a-z])", "tagcloud",
-                                  "categories")),
-    ("footer", starting_words("footer", "copyright", "banquan", "colophon")),
-    ("sidebar", starting_words("sidebar", "side-bar", "aside", "widget", "rail(?![a-z])", "skyscraper")),
+    ("navigation", starting_words("nav menu breadcrumb crumbs topbar masthead toolbar pagination pager "
+                                  "skip-?link daohang tags?(?![a-z]) tagcloud categories")),
+    ("footer", starting_words("footer copyright banquan colophon")),
+    ("sidebar", starting_words("sidebar side-bar aside widget rail(?![a-z]) skyscraper")),
 )
 CHROME_TAGS = {"nav": "navigation", "aside": "sidebar", "footer": "footer"}
 # A class or id made only of content words ("article", "entry-content") vetoes every chrome word.
-CONTENT_TOKEN = re.compile(r"^(?:(?:article|content|main|story|entry|post|body|text|blog|detail|news)s?[-_]*)+$")
+CONTENT_TOKEN = re.compile(
+    r"^(?:(?:article|content|main|story|entry|post|body|text|blog|detail|news)s?[-_]*)+$"
+)
 NEVER_CHROME_TAGS = frozenset(("html", "body", "main", "article", "form", "text"))
 
 # Share of the page's prose a region named by a weak (strong) word must hold to count as a layout wrapper.
@@ -58,6 +57,9 @@ LINK_DENSE = 0.5
 SHORT_PROSE = 60
 SENTENCE_END = re.compile(r"[.!?;:](?:\s|$)|[。！？；：，]")
 BLOCK_COST = 3.0
+LABEL_COST = 1.0
+# The main container grows to its parent while that costs no more than this (a few captions or labels).
+CLIMB_TOLERANCE = 10.0
 LINK_PENALTY = 1.5
 MARKUP_LITTER = re.compile(r"</?[a-z][a-z0-9]*(?:\s[^<>]*)?>|\{[^{}]*[;:][^{}]*\}|function\s*\(", re.I)
 
@@ -159,7 +161,7 @@ def block_value(block: Block, in_chrome: bool) -> float:
     if block.link_density >= LINK_DENSE:
         return -float(block.link_weight) - BLOCK_COST
     if is_short(block):
-        return -BLOCK_COST
+        return -LABEL_COST
     return block.weight - (1 + LINK_PENALTY) * block.link_weight - BLOCK_COST
 
 
@@ -186,14 +188,16 @@ def drop_stranded_labels(blocks: list[Block], verdicts: list[Verdict]) -> None:
 
 
 def main_container(page: Page, chrome: list[str | None]) -> int:
-    """Index of the element whose subtree carries the most content value (ties go to the descendant)."""
+    """Index of the element whose subtree carries the most content value, widened over label-sized
+    neighbours."""
     values = [block_value(block, bool(chrome[block.owner])) for block in page.blocks]
     sums = subtree_sums(page, values)
     best = 0
     for index, value in enumerate(sums):
-        inside_best = index < page.elements[best].end
-        if value > sums[best] or (value == sums[best] and value > 0 and inside_best):
+        if value > sums[best]:
             best = index
+    while best > 0 and sums[page.elements[best].parent] >= sums[best] - CLIMB_TOLERANCE:
+        best = page.elements[best].parent
     return best
 
 
