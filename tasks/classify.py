@@ -40,6 +40,17 @@ MAX_CJK_HEADING = 30
 PROSE_LENGTH = 160
 # Rules trusted even on a long line of prose.
 STRONG_RULES = frozenset({"copyright.start", "licence.lexicon", "advert.lexicon"})
+# "- 报料邮箱: news@example.cn", "Tips: (021) 5555-0134": a label and nothing but a contact.
+CONTACT_LINE = re.compile(r"^[-•*·]?\s*\S{1,16}\s*[:：]\s*(?:\S+@\S+|" + lx.PHONE.pattern + r")$")
+# A bare agency credit ("(Reuters)", "X/Getty Images") marks a caption only on a short line.
+MAX_AGENCY_CAPTION = 100
+BREADCRUMB_STEP = re.compile(r"[>»›＞]")
+DATELINE_LABEL = re.compile(
+    r"^\s*(?:published|updated|posted|last updated|first published|date)\b|^\s*"
+    + lx.zh("发布时间 发布日期 更新时间 发表时间 发表于 日期"),
+    re.I,
+)
+LINK_LABELS = ("gallery_label", "related_link")
 NON_NAME_ORGS = re.compile(r"(?:staff|reporter|correspondent|writer|editor|contributor|columnist)", re.I)
 
 
@@ -94,7 +105,7 @@ def hotline(text: str) -> Verdict | None:
         return None
     if lx.HOTLINE_WORDS.search(text) and (lx.PHONE.search(text) or lx.EMAIL.search(text)):
         return Verdict("hotline", "hotline.lexicon")
-    if re.match(r"^[-•*·]?\s*\S{1,16}\s*[:：]\s*(?:\S+@\S+|[\d()+\s-]{7,})$", text):
+    if CONTACT_LINE.match(text) and not dateline(text):
         return Verdict("hotline", "hotline.contact_shape")
     return None
 
@@ -121,6 +132,8 @@ def photo_caption(text: str) -> Verdict | None:
     if len(text) > 300:
         return None
     for rule, pattern in lx.CAPTION_EN + lx.CAPTION_ZH:
+        if ".agency" in rule and len(text) > MAX_AGENCY_CAPTION:
+            continue
         if pattern.search(text):
             return Verdict("photo_caption", rule)
     return None
@@ -176,11 +189,10 @@ def section_part(part: str) -> bool:
     """One step of a section label: a short Title Case phrase or 2-6 Han characters."""
     if re.fullmatch(r"[" + lx.HAN + r"]{2,6}", part):
         return len(part) <= 4 or re.search(lx.SECTION_WORDS_ZH, part) is not None
-    words = part.split()
-    return (
-        0 < len(words) <= 4
-        and all(w[:1].isupper() or w == "&" or w[:1].isdigit() for w in words)
-        and re.search(r"\b" + lx.SECTION_WORDS_EN + r"\b", part, re.I) is not None
+    words = [w for w in part.split() if w != "&"]
+    other = [w for w in words if not re.fullmatch(lx.SECTION_WORDS_EN, w, re.I)]
+    return 0 < len(words) <= 4 and len(other) <= 1 < len(words) + 1 - len(other) and all(
+        w[:1].isupper() or w[:1].isdigit() for w in words
     )
 
 
@@ -194,7 +206,8 @@ def section_label(text: str) -> Verdict | None:
     """
     if len(text) > 60:
         return None
-    if lx.BREADCRUMB.match(text) and (lx.BREADCRUMB_ROOT.match(text) or len(re.findall("[>»›＞]", text)) >= 2):
+    rooted = lx.BREADCRUMB_ROOT.match(text) or len(BREADCRUMB_STEP.findall(text)) >= 2
+    if lx.BREADCRUMB.match(text) and rooted:
         return Verdict("section_label", "section_label.breadcrumb")
     parts = [p for p in re.split(r"\s*[|｜/／·]\s*", text) if p]
     if parts and all(section_part(p) for p in parts):
@@ -237,8 +250,7 @@ def dateline(text: str) -> dt.date | None:
 
 def labelled_dateline(text: str) -> bool:
     """A dateline that says what it is ("Published:", "Updated", "发布时间")."""
-    return re.match(r"^\s*(?:published|updated|posted|last updated|first published|date)\b|^\s*"
-                    + lx.zh("发布时间", "发布日期", "更新时间", "发表时间", "发表于", "日期"), text, re.I) is not None
+    return DATELINE_LABEL.match(text) is not None
 
 
 def byline(text: str) -> tuple[str, str | None] | None:
@@ -288,11 +300,8 @@ class Units:
 
 
 def build_units(lines: list[Line]) -> Units:
-    """Group lines as ``segment`` will, without joining a boilerplate line to its neighbours."""
-    line_hits = [bool(line.text) and boilerplate(line.text) is not None for line in lines]
-    spans = segment.paragraph_spans(
-        lines, lambda i, j: not line_hits[i] and not line_hits[j], segment.wrap_width(lines) is not None
-    )
+    """Group lines into paragraph units as ``segment`` will."""
+    spans = segment.paragraph_spans(lines, lambda i, j: True, segment.wrap_width(lines) is not None)
     return Units(lines, spans)
 
 
@@ -300,8 +309,9 @@ def read_top_furniture(units: Units) -> int:
     """Drop share widgets, section labels and other boilerplate above the headline."""
     k = 0
     while k < len(units.spans):
-        verdict = units.hits[k] or section_label(units.texts[k])
-        if verdict is None or units.hinted_kind(k):
+        text = units.texts[k]
+        verdict = units.hits[k] or section_label(text)
+        if verdict is None or units.hinted_kind(k) or dateline(text) or byline(text):
             break
         units.drop(k, verdict)
         k += 1
@@ -336,7 +346,7 @@ def read_header(units: Units, meta: Metadata) -> int:
         k += 1
     while k < len(units.spans):
         text = units.texts[k]
-        date = None if meta.published_date else dateline(text)
+        date = None if meta.published_date or meta.byline else dateline(text)
         author = byline(text)
         if date:
             meta.published_date = date
@@ -369,25 +379,26 @@ def read_body(units: Units, start: int, meta: Metadata) -> None:
             meta.source = meta.source or source.group("source").strip()
 
 
+def teaser_headline(text: str) -> bool:
+    """A linked headline: headline-shaped, and more than a word or two (or Chinese)."""
+    return headline_shaped(text) and (is_cjk(text) or len(text.split()) >= 3)
+
+
 def read_footer(units: Units) -> None:
-    """Bottom-up: teaser headlines under a gallery / "Related" label, and bare labels, are links."""
-    kept_after = False
+    """Bottom-up over the last kept units: teaser headlines under a gallery / "Related" label are
+    links, and so is a bare "Related" label above dropped links."""
     for i in range(len(units.spans) - 1, -1, -1):
         if units.kinds[i] == DROP:
             continue
-        if kept_after:
-            return
+        above = units.verdicts[i - 1] if i else None
+        below = next((units.verdicts[j] for j in range(i + 1, len(units.spans)) if units.verdicts[j]), None)
         text = units.texts[i]
-        previous = next((j for j in range(i - 1, -1, -1) if units.kinds[j] != DROP or units.verdicts[j]), None)
-        previous_verdict = units.verdicts[previous] if previous is not None else None
-        under_label = previous_verdict is not None and previous_verdict.category in ("gallery_label", "related_link")
-        if lx.RELATED_BARE.match(text):
+        if lx.RELATED_BARE.match(text) and below and below.category == "related_link":
             units.drop(i, Verdict("related_link", "related_link.bare_label"))
-        elif under_label and headline_shaped(text) and len(text.split()) >= 3 or under_label and is_cjk(text) \
-                and headline_shaped(text):
+        elif above and above.category in LINK_LABELS and teaser_headline(text):
             units.drop(i, Verdict("related_link", "related_link.after_label"))
         else:
-            kept_after = True
+            return
 
 
 def mark_headings(units: Units, start: int) -> None:
@@ -397,9 +408,9 @@ def mark_headings(units: Units, start: int) -> None:
         if units.kinds[i] != BODY or len(units.spans[i]) > 1 or not headline_shaped(text):
             continue
         short = len(text) <= MAX_CJK_HEADING if is_cjk(text) else len(text.split()) <= MAX_HEADING_WORDS
-        before, after = units.kinds[i - 1], units.kinds[i + 1]
-        if short and before == BODY and after == BODY and SENTENCE_END.search(units.texts[i + 1]) \
-                and len(units.texts[i + 1]) > 2 * len(text):
+        following = units.texts[i + 1]
+        between_body = units.kinds[i - 1] == BODY and units.kinds[i + 1] == BODY
+        if short and between_body and SENTENCE_END.search(following) and len(following) > 2 * len(text):
             units.kinds[i] = HEADING
 
 
@@ -412,7 +423,7 @@ def classify(lines: list[Line]) -> tuple[list[Label], Metadata]:
     read_footer(units)
     mark_headings(units, start)
     labels = [Label(BLANK) for _ in lines]
-    for span, kind, verdict in zip(units.spans, units.kinds, units.verdicts):
+    for span, kind, verdict in zip(units.spans, units.kinds, units.verdicts, strict=True):
         for j in span:
             labels[j] = Label(kind, verdict.category, verdict.rule) if verdict else Label(kind)
     return labels, meta
@@ -432,6 +443,6 @@ def removed_lines(lines: list[Line], labels: list[Label]) -> list[Removed]:
     """The dropped lines, for the ``removed`` table."""
     return [
         Removed(line.no, line.text, label.category or "other", label.rule or "unknown")
-        for line, label in zip(lines, labels)
+        for line, label in zip(lines, labels, strict=True)
         if label.kind == DROP
     ]

@@ -9,230 +9,259 @@ body, footer) a match counts.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 import opencc
 
 _CONVERTERS = tuple(opencc.OpenCC(config) for config in ("s2t", "s2tw", "s2hk"))
 
 
-@lru_cache(maxsize=None)
-def zh(*terms: str) -> str:
-    """A regex alternation of Chinese terms in Simplified and Traditional script.
+@cache
+def zh(terms: str) -> str:
+    """A regex alternation of space-separated Chinese terms, in Simplified and Traditional script.
 
-    >>> zh("报料") == "(?:報料|报料)"
+    >>> zh("报料 热线") == "(?:報料|报料|热线|熱線)"
     True
     """
-    variants = {term for term in terms}
-    variants |= {conv.convert(term) for term in terms for conv in _CONVERTERS}
+    variants = set(terms.split())
+    variants |= {conv.convert(term) for term in terms.split() for conv in _CONVERTERS}
     return "(?:" + "|".join(sorted(variants, key=lambda v: (-len(v), v))) + ")"
 
 
-def _words(*words: str) -> str:
-    return "(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")"
+def en(phrases: str) -> str:
+    """A regex alternation of ``|``-separated English phrases, longest first."""
+    return "(?:" + "|".join(sorted(phrases.split("|"), key=len, reverse=True)) + ")"
 
 
-I = re.IGNORECASE
+IGNORE = re.IGNORECASE
 HAN = r"\u3400-\u9fff\uf900-\ufaff"
 # Separators used between widget items, breadcrumb steps and labels.
 SEP = r"[\s|｜丨/／·•,，、:：>»›＞\-–—]"
-COLON = r"\s*[:：]\s*"
 PHONE = re.compile(r"(?:\+?\d{1,3}[\s-]?)?(?:\(\d{2,4}\)|\d{2,4})[\s-]?\d{3,4}[\s-]?\d{3,4}")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-URL = re.compile(r"(?:https?://|www\.)\S+", I)
 
 # --- share widgets -------------------------------------------------------------------
-SHARE_CORE = {
-    "share", "shares", "tweet", "email", "e-mail", "print", "facebook", "twitter", "linkedin", "whatsapp",
-    "reddit", "pinterest", "telegram", "flipboard", "+1", "weibo", "wechat", "分享", "分享到", "微信", "微博",
-    "打印", "收藏", "转发", "轉發", "朋友圈", "qq空间", "qq空間", "複製鏈接", "复制链接",
-}
-SHARE_FILLER = {
-    "this", "article", "story", "page", "on", "via", "to", "with", "x", "copy", "link", "save", "comment",
-    "comments", "like", "pin", "mail", "it", "the", "qq", "豆瓣", "评论", "評論", "字号", "字號", "大", "中",
-    "小", "a", "more",
-}
+SHARE_CORE = frozenset(
+    "share shares tweet email e-mail print facebook twitter linkedin whatsapp reddit pinterest telegram "
+    "flipboard +1 weibo wechat 分享 分享到 微信 微博 打印 收藏 转发 轉發 朋友圈 "
+    "qq空间 qq空間 复制链接 複製鏈接".split()
+)
+SHARE_FILLER = frozenset(
+    "this article story page on via to with x copy link save comment comments like pin mail it the qq a more "
+    "豆瓣 评论 評論 字号 字號 大 中 小".split()
+)
 
 # --- section labels (the very top only) -------------------------------------------
-SECTION_WORDS_EN = _words(
-    "news", "world", "china", "business", "markets", "market", "tech", "technology", "science", "autos",
-    "auto", "cars", "sport", "sports", "finance", "opinion", "culture", "lifestyle", "life", "entertainment",
-    "health", "travel", "politics", "economy", "local", "national", "international", "metro", "money",
-    "style", "arts", "food", "education", "environment", "weather", "video", "society", "nation", "asia",
-    "europe", "us", "uk", "global", "region", "regional", "city", "home", "property", "real estate",
-    "energy", "companies", "industry", "features", "commentary", "analysis", "breaking", "latest", "top stories",
+SECTION_WORDS_EN = en(
+    "news|world|china|business|markets|market|tech|technology|science|autos|auto|cars|sport|sports|finance|"
+    "opinion|culture|lifestyle|life|entertainment|health|travel|politics|economy|local|national|"
+    "international|metro|money|style|arts|food|education|environment|weather|video|society|nation|asia|"
+    "europe|us|uk|global|region|regional|city|home|property|energy|companies|industry|features|"
+    "commentary|analysis|breaking|latest"
 )
 SECTION_WORDS_ZH = zh(
-    "新闻", "要闻", "国内", "国际", "财经", "科技", "汽车", "体育", "娱乐", "社会", "军事", "教育", "健康",
-    "房产", "时政", "文化", "旅游", "评论", "观点", "经济", "金融", "股票", "地方", "本地", "生活", "时尚",
-    "视频", "专题", "产经", "港澳", "台湾", "两岸", "环球", "国内新闻", "国际新闻", "首页", "正文", "滚动",
-    "资讯", "快讯", "头条", "民生", "法治", "城市", "区域", "长三角", "大湾区", "公司", "产业", "楼市",
+    "新闻 要闻 国内 国际 财经 科技 汽车 体育 娱乐 社会 军事 教育 健康 房产 时政 文化 "
+    "旅游 评论 观点 经济 金融 股票 地方 本地 生活 时尚 视频 专题 产经 港澳 台湾 两岸 "
+    "环球 首页 正文 滚动 资讯 快讯 头条 民生 法治 城市 区域 公司 产业 楼市"
 )
 BREADCRUMB = re.compile(r"^\S.{0,40}?\s*[>»›＞]\s*\S.{0,40}?(?:\s*[>»›＞]\s*\S.{0,40}?)*$")
-BREADCRUMB_ROOT = re.compile(r"^(?:home|index|main|" + zh("首页", "主页", "当前位置", "您的位置") + r")", I)
+BREADCRUMB_ROOT = re.compile(r"^(?:home|index|main|" + zh("首页 主页 当前位置 您的位置") + r")", IGNORE)
 
 # --- datelines ------------------------------------------------------------------------
 MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
     "oct": 10, "nov": 11, "dec": 12,
 }
-MONTH = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"  # noqa: E501
+MONTH = (
+    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+YEAR = r"(?P<y>(?:19|20)\d\d)(?!\d)"
 DATE_PATTERNS = (
     re.compile(r"(?P<y>(?:19|20)\d\d)\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<d>\d{1,2})(?!\d)"),
     re.compile(r"(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号號]"),
-    re.compile(MONTH + r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(?P<y>(?:19|20)\d\d)(?!\d)", I),
-    re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + MONTH + r"\s*,?\s*(?P<y>(?:19|20)\d\d)(?!\d)", I),
+    re.compile(MONTH + r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*" + YEAR, IGNORE),
+    re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + MONTH + r"\s*,?\s*" + YEAR, IGNORE),
 )
-# What may surround the date on a dateline: labels, weekdays, times, time zones.
+# What may surround the date on a dateline: labels, weekdays, times, time zones, separators.
 DATELINE_REST = re.compile(
     r"(?:published|updated|last updated|posted|posted on|published on|first published|date|modified|"
     r"released|release date|time|on|at|"
-    + zh("发布时间", "发布日期", "更新时间", "更新日期", "发表时间", "发表于", "发布于", "时间", "日期", "发稿时间")
+    + zh("发布时间 发布日期 更新时间 更新日期 发表时间 发表于 发布于 时间 日期 发稿时间 北京时间")
     + r"|(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\.?"
     r"|星期[一二三四五六日天]|周[一二三四五六日]|週[一二三四五六日]"
     r"|\d{1,2}\s*[:：]\s*\d{2}(?:\s*[:：]\s*\d{2})?\s*(?:[ap]\.?\s?m\.?)?"
-    r"|(?:[ap]\.?m\.?)|(?:et|est|edt|gmt|utc|bst|cst|cdt|pst|pdt|pt|hkt|cet|cest|ist|jst|sgt|bjt|北京时间)"
+    r"|(?:[ap]\.?m\.?)|(?:et|est|edt|gmt|utc|bst|cst|cdt|pst|pdt|pt|hkt|cet|cest|ist|jst|sgt|bjt)"
     r"(?:\s*[+-]\s*\d{1,2}(?::?\d{2})?)?"
     r"|[\s,，|｜/:：()（）\-–—.·]+)",
-    I,
+    IGNORE,
 )
-SOURCE_SUFFIX = re.compile(r"\s*(?:" + zh("来源", "稿源") + r"|source)\s*[:：]\s*(?P<source>.{1,30})$", I)
+SOURCE_SUFFIX = re.compile(r"\s*(?:" + zh("来源 稿源") + r"|source)\s*[:：]\s*(?P<source>.{1,30})$", IGNORE)
 
 # --- bylines ----------------------------------------------------------------------------
 NAME_EN = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|da|del|bin|al|la|le))*"
 BYLINE_EN = re.compile(
-    r"^(?:by|written by|story by|words by|text by|report by)\s+(?P<name>" + NAME_EN
+    r"^(?:By|BY|(?i:written by|story by|words by|text by|report by))\s+(?P<name>" + NAME_EN
     + r"(?:\s*(?:,|and|&)\s*" + NAME_EN + r")*)"
     r"(?:\s*(?:\||｜|,|for|-|–|—|/|in)\s*(?P<org>[^.!?]{2,60}))?$",
-    I,
 )
 BYLINE_ZH = re.compile(
     r"^[(（]?(?P<org>[" + HAN + r"A-Za-z0-9·]{0,16}?)\s*"
-    + zh("特约记者", "实习记者", "本报记者", "首席记者", "记者", "通讯员", "实习生", "特约撰稿", "撰稿")
+    + zh("特约记者 实习记者 本报记者 首席记者 记者 通讯员 实习生 特约撰稿 撰稿")
     + r"\s*(?P<name>[" + HAN + r"·]{2,4}(?:\s*[、，,\s]\s*[" + HAN + r"·]{2,4})*)[)）]?$"
 )
 
 # --- editor lines and source credits ------------------------------------------------------
 EDITOR_EN = re.compile(
-    r"^[(\[]?\s*(?:editor|editors|edited by|editing by|reporting by|additional reporting by|writing by|"
-    r"compiled by|translated by|produced by|proofread by|copy editor|sub-?editor)\b\s*[:：]?\s*"
-    r"[^.!?]{2,120}[)\]]?\.?$",
-    I,
+    r"^[(\[]?\s*(?i:" + en("editor|editors|edited by|editing by|reporting by|additional reporting by|"
+                           "writing by|compiled by|translated by|produced by|proofread by|copy editor|"
+                           "sub-editor|subeditor")
+    + r")\s*[:：]?\s*[A-Z][^.!?]{1,120}[)\]]?\.?$",
 )
 EDITOR_ZH = re.compile(
     r"^[(（【\[]?\s*"
-    + zh("责任编辑", "责编", "编辑", "主编", "值班编辑", "校对", "审核", "审校", "终审", "监制", "编审", "美编", "编译",
-         "翻译", "统筹", "策划")
+    + zh("责任编辑 责编 编辑 主编 值班编辑 校对 审核 审校 终审 监制 编审 美编 编译 翻译 统筹 策划")
     + r"\s*[:：丨|/\s]\s*[^\s].{0,30}?[)）】\]]?$"
 )
 SOURCE_LINE = re.compile(
-    r"^[(（【\[]?\s*(?:" + zh("来源", "稿源", "本文来源", "文章来源", "消息来源") + r"|source)\s*[:：]\s*(?P<source>[^\s].{0,40}?)"
-    r"[)）】\]]?$",
-    I,
+    r"^[(（【\[]?\s*(?:" + zh("来源 稿源 本文来源 文章来源 消息来源")
+    + r"|source)\s*[:：]\s*(?P<source>[^\s].{0,40}?)[)）】\]]?$",
+    IGNORE,
 )
 
 # --- photo captions with credits --------------------------------------------------------------
-AGENCY = _words(
-    "Reuters", "AFP", "AP", "Getty Images", "Getty", "EPA", "EPA-EFE", "Xinhua", "Bloomberg", "Shutterstock",
-    "Alamy", "iStock", "iStockphoto", "Corbis", "PA", "PA Images", "PA Wire", "Kyodo", "Yonhap", "ANSA",
-    "Sipa", "SOPA Images", "NurPhoto", "Anadolu", "Imaginechina", "VCG", "IC Photo", "China Daily", "CNS",
+AGENCY = en(
+    "Reuters|AFP|AP|Getty Images|Getty|EPA|EPA-EFE|Xinhua|Bloomberg|Shutterstock|Alamy|iStock|iStockphoto|"
+    "Corbis|PA|PA Images|PA Wire|Kyodo|Yonhap|ANSA|Sipa|SOPA Images|NurPhoto|Anadolu|Imaginechina|VCG|"
+    "IC Photo|China Daily|CNS"
 )
-PHOTO_WORD = r"(?:photo(?:graph)?s?|pictures?|pics?|images?|photo credit|image credit|picture credit|video|graphic|illustration|file photo)"  # noqa: E501
+PHOTO_WORD = en(
+    "photo|photos|photograph|picture|pictures|pic|pics|image|images|photo credit|image credit|"
+    "picture credit|video|graphic|illustration|file photo"
+)
+HAN_NAME = r"[" + HAN + r"·]{2,4}"
+HAN_ORG = r"[" + HAN + r"A-Za-z·]{0,16}?"
 CAPTION_EN = (
-    ("photo_caption.credit_parens", re.compile(r"\(\s*" + PHOTO_WORD + r"\s*(?::|by|/|courtesy of)\s*[^()]{2,80}\)\.?$", I)),
-    ("photo_caption.credit_prefix", re.compile(r"^" + PHOTO_WORD + r"\s*(?::|by|/)\s*[^.!?]{2,80}$", I)),
-    ("photo_caption.credit_suffix", re.compile(r"[.!?]\s+" + PHOTO_WORD + r"\s*(?::|by)\s*[^.!?]{2,80}$", I)),
+    ("photo_caption.credit_parens",
+     re.compile(r"\(\s*" + PHOTO_WORD + r"\s*(?::|by|/|courtesy of)\s*[^()]{2,80}\)\.?$", IGNORE)),
+    ("photo_caption.credit_prefix", re.compile(r"^" + PHOTO_WORD + r"\s*(?::|by|/)\s*[^.!?]{2,80}$", IGNORE)),
+    ("photo_caption.credit_suffix",
+     re.compile(r"[.!?]\s+" + PHOTO_WORD + r"\s*(?::|by)\s*[^.!?]{2,80}$", IGNORE)),
     ("photo_caption.agency_slash", re.compile(r"(?:^|\s)[\w.'’ -]{2,40}/\s*" + AGENCY + r"\)?\.?$")),
-    ("photo_caption.agency_prefix", re.compile(r"(?:^|\s|\()(?:REUTERS|AFP|AP Photo|EPA|XINHUA)/[\w.'’ -]{2,40}\)?\.?$")),
-    ("photo_caption.agency_parens", re.compile(r"\(\s*(?:" + AGENCY + r")(?:\s+photo)?(?:/[^()]{2,40})?\s*\)\.?$", I)),
-    ("photo_caption.courtesy", re.compile(r"[(\s](?:photo\s+)?courtesy of [^.!?]{2,60}\)?\.?$", I)),
+    ("photo_caption.agency_prefix",
+     re.compile(r"(?:^|\s|\()(?:REUTERS|AFP|AP Photo|EPA|XINHUA)/[\w.'’ -]{2,40}\)?\.?$")),
+    ("photo_caption.agency_parens",
+     re.compile(r"\(\s*(?:" + AGENCY + r")(?:\s+photo)?(?:/[^()]{2,40})?\s*\)\.?$", IGNORE)),
+    ("photo_caption.courtesy", re.compile(r"[(\s](?:photo\s+)?courtesy of [^.!?]{2,60}\)?\.?$", IGNORE)),
 )
-PHOTO_ZH_WORD = zh("图片来源", "图片提供", "图源", "图片", "图", "摄影", "摄", "供图", "视频来源")
 CAPTION_ZH = (
     ("photo_caption.zh_shot", re.compile(
-        r"[(（]?\s*(?:[" + HAN + r"A-Za-z·]{0,16}?" + zh("记者", "通讯员", "摄影记者", "特约摄影", "摄影")
-        + r")?\s*[" + HAN + r"A-Za-z·]{2,12}(?:\s*[、，,]\s*[" + HAN + r"·]{2,4})*\s*/?\s*" + zh("摄", "摄影")
-        + r"\s*[)）]?$")),
-    ("photo_caption.zh_supplied", re.compile(r"\S\s*" + zh("供图", "提供图片", "图片提供", "资料图", "资料图片", "供稿图")
-                                             + r"\s*[)）]?$")),
-    ("photo_caption.zh_reporter_pic", re.compile(
-        zh("记者", "通讯员") + r"\s*[" + HAN + r"·]{2,4}\s+" + zh("图", "图文") + r"[)）]?$")),
-    ("photo_caption.zh_prefix", re.compile(r"^[(（]?\s*" + PHOTO_ZH_WORD + r"\s*[:：/／丨|]\s*\S.{0,40}$")),
-    ("photo_caption.zh_agency", re.compile(zh("新华社发", "新华社记者", "中新社发", "视觉中国", "东方IC", "图虫创意", "资料图片", "资料图")
-                                           + r"[^。！？]{0,20}[)）]?$")),
+        r"(?:^|[\s(（。])(?:" + HAN_ORG + zh("记者 通讯员 摄影记者 特约摄影 摄影") + r")?\s*" + HAN_NAME
+        + r"(?:\s*[、，,]\s*" + HAN_NAME + r")*\s*/?\s*" + zh("摄 摄影") + r"\s*[)）]?$")),
+    ("photo_caption.zh_supplied",
+     re.compile(r"\S\s*" + zh("供图 提供图片 图片提供 资料图 资料图片 供稿图") + r"\s*[)）]?$")),
+    ("photo_caption.zh_reporter_pic",
+     re.compile(zh("记者 通讯员") + r"\s*" + HAN_NAME + r"\s+" + zh("图 图文") + r"[)）]?$")),
+    ("photo_caption.zh_prefix", re.compile(
+        r"^[(（]?\s*" + zh(
+            "图片来源 图片提供 图源 图片 图 摄影 摄 供图 视频来源"
+        ) + r"\s*[:：/／丨|]\s*\S.{0,40}$")),
+    ("photo_caption.zh_agency", re.compile(
+        zh(
+            "新华社发 新华社记者 中新社发 视觉中国 东方IC 图虫创意 资料图片 资料图"
+        ) + r"[^。！？]{0,20}[)）]?$")),
 )
 
 # --- gallery labels -----------------------------------------------------------------------------
 GALLERY = re.compile(
-    r"^[\[(【]?\s*(?:photo gallery|photo galleries|gallery|more photos|more pictures|more images|view gallery|"
-    r"view slideshow|slideshow|slide show|see (?:more|all) (?:photos|pictures|images)|in pictures|photos|"
-    r"pictures|photo essay|photo story|image gallery|"
-    + zh("组图", "图集", "更多图片", "高清组图", "高清图集", "点击查看大图", "查看大图", "查看原图", "图片新闻", "精彩图片", "相关图片",
-         "多图")
+    r"^[\[(【]?\s*(?:"
+    + en("photo gallery|photo galleries|gallery|more photos|more pictures|more images|view gallery|"
+         "view slideshow|slideshow|slide show|see more photos|see all photos|in pictures|photos|pictures|"
+         "photo essay|photo story|image gallery")
+    + "|" + zh(
+        "组图 图集 更多图片 高清组图 高清图集 点击查看大图 查看大图 查看原图 图片新闻 精彩图片 "
+        "相关图片 多图"
+    )
     + r")\s*(?:[:：]|\(\d+\)|（\d+）|\d+\s*/\s*\d+)?\s*[\])】]?$",
-    I,
+    IGNORE,
 )
 
 # --- related-article teasers -----------------------------------------------------------------
 RELATED_LABEL = (
-    r"(?:related(?: stories| articles| news| coverage| content| links| reading| posts)?|read more|read also|"
-    r"also read|see also|more on this(?: story)?|more from .{2,30}|recommended(?: reading| stories)?|"
-    r"don'?t miss|you may also like|you might also like|further reading|editor'?s picks?|most read|"
-    r"popular now|what to read next|more stories|more news|up next|"
-    + zh("相关阅读", "相关新闻", "相关链接", "相关报道", "相关文章", "延伸阅读", "推荐阅读", "点击进入专题", "点击阅读",
-         "热点推荐", "猜你喜欢", "往期回顾", "精彩推荐", "更多阅读", "热门文章", "热门推荐", "专题", "阅读更多", "相关专题",
-         "点击查看", "推荐")
+    r"(?:related(?: stories| articles| news| coverage| content| links| reading| posts)?|"
+    + en("read more|read also|also read|see also|more on this|more on this story|recommended|"
+         "recommended reading|recommended stories|don't miss|dont miss|you may also like|you might also like|"
+         "further reading|editor's picks|editors' picks|most read|popular now|what to read next|more stories|"
+         "more news|up next")
+    + "|" + zh("相关阅读 相关新闻 相关链接 相关报道 相关文章 延伸阅读 推荐阅读 点击进入专题 "
+               "点击阅读 热点推荐 猜你喜欢 往期回顾 "
+               "精彩推荐 更多阅读 热门文章 热门推荐 专题 阅读更多 相关专题 点击查看 推荐")
     + r")"
 )
-RELATED_PREFIXED = re.compile(r"^[\[【(]?\s*" + RELATED_LABEL + r"\s*[\]】)]?\s*[:：>»|｜]\s*\S.{2,150}$", I)
-RELATED_BARE = re.compile(r"^[\[【(]?\s*" + RELATED_LABEL + r"\s*[\]】)]?\s*[:：>»]?$", I)
+RELATED_PREFIXED = re.compile(
+    r"^[\[【(]?\s*" + RELATED_LABEL + r"\s*[\]】)]?\s*[:：>»|｜]\s*\S.{2,150}$", IGNORE
+)
+RELATED_BARE = re.compile(r"^[\[【(]?\s*" + RELATED_LABEL + r"\s*[\]】)]?\s*[:：>»]?$", IGNORE)
 RELATED_CAPS_PIPE = re.compile(r"^[A-Z0-9][A-Z0-9 &'’.,-]{1,30}\s*[|｜]\s*\S.{5,150}$")
-RELATED_ZH_BRACKET = re.compile(r"^【" + zh("专题", "相关", "推荐", "延伸阅读", "相关阅读") + r"[^】]{0,10}】\s*\S.{2,60}$")
+RELATED_ZH_BRACKET = re.compile(r"^【" + zh(
+    "专题 相关 推荐 延伸阅读 相关阅读"
+) + r"[^】]{0,10}】\s*\S.{2,60}$")
 
 # --- newsletter / app prompts ---------------------------------------------------------------------
 NEWSLETTER = re.compile(
-    r"(?:^(?:sign up|subscribe|get (?:our|the)|download|join|follow us|register|never miss|stay (?:informed|"
-    r"updated|up to date)|get breaking news|want more)\b.{0,110}$"
-    r"|\bnewsletters?\b|\b(?:download|get) (?:our|the) (?:free )?app\b|\bfollow us on\b"
-    r"|^.{0,20}" + zh("扫码", "扫描二维码", "长按二维码", "长按识别", "关注公众号", "关注我们", "关注微信", "下载客户端",
-                      "下载APP", "订阅", "点击关注", "欢迎关注") + r".{0,40}$)",
-    I,
+    r"^(?:sign up|subscribe|download|follow us|never miss|stay (?:informed|updated|up to date)|"
+    r"get breaking news|get (?:our|the) (?:free )?(?:app|newsletter)|join our)\b.{0,110}$"
+    r"|\b(?:sign up|subscribe|register)\b.{0,40}\b(?:newsletters?|alerts|briefing|updates)\b"
+    r"|\b(?:download|get) (?:our|the) (?:free )?app\b|\bfollow us on\b"
+    r"|^.{0,12}" + zh(
+        "扫码 扫描二维码 长按二维码 长按识别 关注公众号 关注我们 关注微信 下载客户端 下载APP "
+        "点击订阅 欢迎关注 订阅"
+    )
+    + r".{0,30}$",
+    IGNORE,
 )
 
 # --- adverts -------------------------------------------------------------------------------------
 ADVERT = re.compile(
-    r"^[\[(【\-–—\s]*(?:advertisement|advertising|advert|ad|ads|sponsored(?: content| post| links?)?|"
-    r"paid (?:content|post|partnership)|promoted(?: content)?|partner content|"
-    + zh("广告", "推广", "赞助内容", "商业推广", "赞助", "推广内容")
+    r"^[\[(【\-–—\s]*(?:"
+    + en("advertisement|advertising|advert|ad|ads|sponsored|sponsored content|sponsored post|sponsored links|"
+         "paid content|paid post|paid partnership|promoted|promoted content|partner content")
+    + "|" + zh("广告 推广 赞助内容 商业推广 赞助 推广内容")
     + r")[\]）)】\-–—\s]*$",
-    I,
+    IGNORE,
 )
 
 # --- hotline / tip-line / newsroom contacts ------------------------------------------------------
 HOTLINE_WORDS = re.compile(
-    r"(?:news ?tips?|tip ?line|hotline|newsroom|contact us|call us|email us|e-mail us|write to us|"
-    r"got a (?:news )?tip|send (?:us )?(?:your )?(?:news )?tips|reader services|customer service|"
-    + zh("报料", "爆料", "热线", "新闻热线", "举报电话", "举报邮箱", "投稿邮箱", "投稿", "联系电话", "联系我们",
-         "读者热线", "客服电话", "服务热线", "违法和不良信息举报", "邮箱", "电话", "传真")
-    + r")",
-    I,
+    en("news tip|news tips|newstip|tips|tip line|tipline|hotline|newsroom|contact us|call us|email us|"
+       "e-mail us|write to us|got a tip|got a news tip|send us your tips|send tips|reader services|"
+       "customer service")
+    + "|" + zh("报料 爆料 热线 新闻热线 举报电话 举报邮箱 投稿邮箱 投稿 联系电话 联系我们 "
+               "读者热线 客服电话 服务热线 "
+               "违法和不良信息举报 邮箱 电话 传真"),
+    IGNORE,
 )
 
 # --- licences --------------------------------------------------------------------------------------
 LICENCE = re.compile(
-    r"(?:" + zh("许可证", "备案号", "公网安备", "经营许可", "出版许可", "信息服务许可", "网络文化经营")
-    + r"|ICP\s*[备備证證]|[京沪滬粤粵浙苏蘇津渝川鄂湘闽閩鲁魯豫皖赣贛冀晋晉陕陝辽遼吉黑桂琼瓊云雲贵貴甘宁寧青新藏蒙港]"
-    r"\s*(?:ICP|B\d)\s*[-－]?\s*\d"
-    r"|may not be (?:re)?published|rewritten or redistributed|reproduction (?:in whole or in part )?"
-    r"(?:is )?(?:strictly )?prohibited|not be reproduced|for personal,? non-commercial use|licen[cs]ed? (?:number|no\.))",
-    I,
+    zh("许可证 备案号 公网安备 经营许可 出版许可 信息服务许可 网络文化经营")
+    + r"|ICP\s*[备備证證]"
+    r"|[京沪滬粤粵浙苏蘇津渝川鄂湘闽閩鲁魯豫皖赣贛冀晋晉陕陝辽遼吉黑桂琼瓊云雲贵貴甘宁寧青新藏蒙]"
+    r"\s*(?:ICP|B\d)\s*[-－]?\s*\d|"
+    + en("may not be published|may not be republished|rewritten or redistributed|not be reproduced|"
+         "reproduction is prohibited|reproduction prohibited|reproduction is strictly prohibited|"
+         "for personal non-commercial use|for personal, non-commercial use|licence number|license number|"
+         "licence no.|license no."),
+    IGNORE,
 )
 
 # --- copyright ------------------------------------------------------------------------------------
-COPYRIGHT_START = re.compile(r"^\s*(?:©|copyright\b|copr\.|(?:\(c\)|\?)\s*(?:19|20)\d\d)", I)
+COPYRIGHT_START = re.compile(r"^\s*(?:©|copyright\b|copr\.|(?:\(c\)|\?)\s*(?:19|20)\d\d)", IGNORE)
 COPYRIGHT_ANY = re.compile(
-    r"(?:all rights reserved|©|"
-    + zh("版权所有", "保留所有权利", "未经授权不得转载", "未经许可不得转载", "未经授权禁止转载", "转载请注明", "不得转载", "版权声明")
-    + r")",
-    I,
+    r"all rights reserved|©|"
+    + zh(
+        "版权所有 保留所有权利 未经授权不得转载 未经许可不得转载 未经授权禁止转载 转载请注明 "
+        "不得转载 版权声明"
+    ),
+    IGNORE,
 )

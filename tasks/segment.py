@@ -26,7 +26,8 @@ WRAP_SLACK = 22
 WRAPPED_SHARE = 0.7
 JOINABLE_KINDS = (BODY, TITLE)
 
-CJK_EDGE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”‘’]")
+CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+QUOTES = "“”‘’\"'「」『』"
 FIRST_WORD = re.compile(r"^\S+")
 
 
@@ -79,8 +80,11 @@ def join_wrapped(previous: str, line: str) -> str:
     'the new plant'
     >>> join_wrapped("上海金山", "正式开工")
     '上海金山正式开工'
+    >>> join_wrapped("he said:", "“It works.”")
+    'he said: “It works.”'
     """
-    if CJK_EDGE.match(previous[-1:]) or CJK_EDGE.match(line[:1]):
+    before, after = previous.rstrip(QUOTES)[-1:], line.lstrip(QUOTES)[:1]
+    if CJK_CHAR.match(before) or CJK_CHAR.match(after):
         return previous + line
     return previous + " " + line
 
@@ -144,7 +148,7 @@ def span_text(lines: Sequence[Line], span: Sequence[int]) -> str:
 def segment(lines: list[Line], labels: list[Label]) -> list[Paragraph]:
     """Kept lines to paragraphs: wrapped lines of one paragraph (same kind) are re-joined."""
     kept = [label.kind not in (BLANK, DROP) for label in labels]
-    visible = [line if keep else Line(line.no, "") for line, keep in zip(lines, kept)]
+    visible = [line if keep else Line(line.no, "") for line, keep in zip(lines, kept, strict=True)]
 
     def same_paragraph(i: int, j: int) -> bool:
         return labels[i].kind == labels[j].kind and labels[j].kind in JOINABLE_KINDS
