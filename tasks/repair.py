@@ -219,29 +219,40 @@ def strip_pinyin_glosses(line: str) -> str:
     return PINYIN_GLOSS.sub(replace, line)
 
 
-LINE_REPAIRS: tuple[tuple[str, Callable[[str], str]], ...] = (
+Repair = tuple[str, Callable[[str], str]]
+# Before the mojibake repair: what would hide a misread byte sequence from it.
+BEFORE_MOJIBAKE: tuple[Repair, ...] = (
+    ("html_entities", unescape_entities),
+    ("control_chars", remove_invisible),
+)
+# After it: C1 controls are gone only now (Latin-1 mojibake is made of them).
+AFTER_MOJIBAKE: tuple[Repair, ...] = (
     ("lossy_tag", restore_lossy_closing_tag),
     ("tag_fragments", strip_tag_fragments),
     ("odd_spaces", normalize_spaces),
-    ("control_chars", remove_invisible),
     ("control_chars", remove_controls),
     ("unicode_nfc", to_nfc),
     ("pinyin_gloss", strip_pinyin_glosses),
 )
 
 
-def repair_line(line: str) -> tuple[str, list[str]]:
-    """Repair one line (no line breaks inside); returns it and the names of the repairs done."""
-    unescaped = unescape_entities(line)
-    done = ["html_entities"] if unescaped != line else []
-    line, mojibake = fix_mojibake(unescaped)
-    done += mojibake
-    for name, repair in LINE_REPAIRS:
+def apply_repairs(line: str, repairs: tuple[Repair, ...], done: list[str]) -> str:
+    """Run ``repairs`` in order, noting in ``done`` the names of those that changed ``line``."""
+    for name, repair in repairs:
         fixed = repair(line)
         if fixed != line:
             done.append(name)
             line = fixed
-    return line, done
+    return line
+
+
+def repair_line(line: str) -> tuple[str, list[str]]:
+    """Repair one line (no line breaks inside); returns it and the names of the repairs done."""
+    done: list[str] = []
+    line = apply_repairs(line, BEFORE_MOJIBAKE, done)
+    line, mojibake = fix_mojibake(line)
+    done += mojibake
+    return apply_repairs(line, AFTER_MOJIBAKE, done), done
 
 
 def repair_text(text: str) -> tuple[str, list[str]]:
