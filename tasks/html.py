@@ -32,8 +32,11 @@ MAX_MARKUP_CHARS = 5_000_000
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TAG = re.compile(r"<[^>]*>")
 HEADLINE_CHARS = (4, 300)
+# libxml2 stops building the tree near this depth and drops what lies deeper; such pages are read as text.
+PARSER_DEPTH_LIMIT = 2000
 
-PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8")
+# huge_tree lifts libxml2's nesting limit (256 levels), past which it would drop the rest of the page.
+PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8", huge_tree=True)
 
 
 def parse(markup: str) -> etree._Element | None:
@@ -81,6 +84,8 @@ def extract(markup: str) -> tuple[list[Line], list[Removed], Metadata]:
         return plain_text_lines(markup), [], Metadata()
     meta = page_metadata(root)
     page = walk(root)
+    if page.depth >= PARSER_DEPTH_LIMIT:
+        return plain_text_lines(markup), [], meta
     top, verdicts = judge_blocks(page)
     headline = headline_index(page, verdicts, top, meta.title)
     lines: list[Line] = []

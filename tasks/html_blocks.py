@@ -71,6 +71,7 @@ class Block:
 class Page:
     elements: list[Element] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
+    depth: int = 0  # deepest nesting met
 
 
 def text_weight(text: str) -> int:
@@ -109,6 +110,7 @@ class _Walker:
         self.page.elements.append(Element(tag, attrs, parent))
         index = len(self.page.elements) - 1
         self.stack.append(index)
+        self.page.depth = max(self.page.depth, len(self.stack))
         if tag in BLOCK_TAGS:
             self.flush()
             self.block_owner.append(index)

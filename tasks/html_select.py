@@ -169,14 +169,14 @@ def drop_stranded_labels(blocks: list[Block], verdicts: list[Verdict]) -> None:
     """Drop kept label-sized blocks whose nearest full neighbours on both sides were dropped
     (a "Top headlines" heading between two link lists), as jusText does with short blocks."""
     dropped_before: list[bool] = []
-    last = True
+    last = False
     for block, verdict in zip(blocks, verdicts, strict=True):
         dropped_before.append(last)
         if verdict.category is not None:
             last = True
         elif not is_short(block):
             last = False
-    after = True
+    after = False
     for index in range(len(blocks) - 1, -1, -1):
         verdict, block = verdicts[index], blocks[index]
         if verdict.category is not None:

@@ -1,0 +1,223 @@
+"""Tests for the HTML main-content extractor (tasks.html and its helpers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from tasks import html
+
+PROSE_EN = (
+    "The city council voted on Tuesday to expand the night bus network, adding four routes that will run "
+    "until three in the morning from next spring."
+)
+PROSE_EN_2 = (
+    "Officials said the change would cost about two million dollars a year, paid for by a small rise in "
+    "parking fees across the central district."
+)
+PROSE_EN_3 = (
+    "Several residents who spoke at the meeting welcomed the plan, though some asked why the eastern "
+    "suburbs were left out of the first phase."
+)
+
+
+def texts(markup: str) -> list[str]:
+    lines, _, _ = html.extract(markup)
+    return [line.text for line in lines]
+
+
+def nav_links(*labels: str) -> str:
+    return "<ul>" + "".join(f'<li><a href="/{label}">{label}</a></li>' for label in labels) + "</ul>"
+
+
+ARTICLE_PAGE = f"""<html><head><title>Night buses | Daily Ledger</title></head><body>
+<header><nav>{nav_links("Home", "World", "Business", "Sport", "Culture")}</nav></header>
+<div class="layout">
+  <div class="article-body">
+    <h1>Council expands night bus network</h1>
+    <p>{PROSE_EN}</p>
+    <h2>Who pays</h2>
+    <p>{PROSE_EN_2}</p>
+    <p>{PROSE_EN_3}</p>
+    <div class="share-tools"><a href="#">Share on Facebook</a> <a href="#">Share on Twitter</a></div>
+  </div>
+  <div class="sidebar"><h3>Most read</h3>{nav_links("Storm warning issued", "Markets slide again")}</div>
+</div>
+<div id="comments"><p>I think this is a great idea, the buses at night are always full and slow anyway.</p>
+<p>Why not extend the tram instead? It would be cheaper in the long run for everybody here.</p></div>
+<footer><p>Copyright 2024 Daily Ledger. All rights reserved.</p></footer>
+</body></html>"""
+
+
+def test_article_keeps_paragraphs_and_headings_in_order():
+    lines, _, _ = html.extract(ARTICLE_PAGE)
+    assert [line.text for line in lines] == [
+        "Council expands night bus network", PROSE_EN, "Who pays", PROSE_EN_2, PROSE_EN_3,
+    ]
+    assert lines[0].hint == "title"
+    assert lines[2].hint == "heading"
+    assert [line.no for line in lines] == sorted(line.no for line in lines)
+
+
+def test_article_drops_navigation_sidebar_comments_share_and_footer():
+    _, removed, _ = html.extract(ARTICLE_PAGE)
+    categories = {r.text: r.category for r in removed}
+    assert categories["Home"] == "navigation"
+    assert categories["Share on Facebook Share on Twitter"] == "share_widget"
+    assert categories["Copyright 2024 Daily Ledger. All rights reserved."] == "footer"
+    assert any(c == "comment" and t.startswith("I think") for t, c in categories.items())
+    assert all(r.rule.startswith("html.") for r in removed)
+
+
+CHINESE_PAGE = """<html><head><meta charset="utf-8"><title>新闻</title></head><body>
+<div class="daohang"><a href="/">首页</a> | <a href="/gn">国内</a> | <a href="/gj">国际</a>
+ | <a href="/cj">财经</a></div>
+<div class="main">
+  <h1>本市地铁新线今日开通运营</h1>
+  <div class="info">2024年05月18日 来源：本报</div>
+  <div id="zoom">
+    <p>记者从市交通运输局获悉，地铁新线今日正式开通运营，全长三十二公里，共设车站二十二座。</p>
+    <p>新线开通后，城市东部与中心城区之间的通勤时间将缩短约二十分钟，沿线居民出行更加便利。</p>
+    <p>新华社记者 王明 摄</p>
+    <p>市交通部门表示，开通初期将安排工作人员在各站引导乘客，并根据客流情况适时调整行车间隔。</p>
+  </div>
+</div>
+<div class="xgwz"><h3>相关新闻</h3><ul><li><a href="/1">公交线路调整公告</a></li>
+<li><a href="/2">轨道交通建设最新进展</a></li></ul></div>
+<div class="footer">版权所有 © 2024 本报 京ICP备12345678号</div>
+</body></html>"""
+
+
+def test_chinese_news_page_keeps_article_and_caption():
+    kept = texts(CHINESE_PAGE)
+    assert kept[0] == "本市地铁新线今日开通运营"
+    assert "新华社记者 王明 摄" in kept
+    assert any(t.startswith("市交通部门表示") for t in kept)
+    assert not any("相关新闻" in t or "版权所有" in t or "首页" in t for t in kept)
+
+
+TRADITIONAL_PAGE = """<html><body><div id="nav"><a href="/">首頁</a><a href="/a">新聞</a></div>
+<article><h1>颱風逼近 全台嚴陣以待</h1>
+<p>中央氣象署表示，颱風預計明日清晨最接近本島，北部及東部地區將有豪雨，民眾應提高警覺。</p>
+<p>各縣市政府已成立災害應變中心，並呼籲山區民眾及早撤離，避免前往海邊及河川地區。</p></article>
+</body></html>"""
+
+
+def test_traditional_chinese_article():
+    assert texts(TRADITIONAL_PAGE) == [
+        "颱風逼近 全台嚴陣以待",
+        "中央氣象署表示，颱風預計明日清晨最接近本島，北部及東部地區將有豪雨，民眾應提高警覺。",
+        "各縣市政府已成立災害應變中心，並呼籲山區民眾及早撤離，避免前往海邊及河川地區。",
+    ]
+
+
+TABLE_PAGE = f"""<html><body><table><tr>
+<td width="150"><a href="/">Home</a><br><a href="/about">About us</a><br><a href="/links">Links</a></td>
+<td><font size="4"><b>Growing tomatoes in small gardens</b></font><br><br>
+{PROSE_EN}<br><br>
+{PROSE_EN_2}<br>
+{PROSE_EN_3}<br><br>
+</td></tr></table></body></html>"""
+
+
+def test_old_table_layout_splits_on_double_br():
+    assert texts(TABLE_PAGE) == [
+        "Growing tomatoes in small gardens", PROSE_EN, f"{PROSE_EN_2} {PROSE_EN_3}",
+    ]
+
+
+LIST_PAGE = f"""<html><body><div class="post-content"><h2>What to bring</h2><p>{PROSE_EN}</p>
+<ul><li>A warm jacket and gloves</li><li>Water and a small snack</li><li>A charged phone</li></ul>
+<p>{PROSE_EN_2}</p></div></body></html>"""
+
+
+def test_list_items_are_separate_blocks_with_hint():
+    lines, _, _ = html.extract(LIST_PAGE)
+    items = [line for line in lines if line.hint == "list_item"]
+    assert [line.text for line in items] == [
+        "A warm jacket and gloves", "Water and a small snack", "A charged phone",
+    ]
+    assert lines[0].hint in ("heading", "title")
+
+
+META_PAGE = f"""<html><head><title>Fallback title</title>
+<meta property="og:title" content="Harbour bridge reopens after repairs">
+<meta property="article:published_time" content="2023-09-14T07:30:00+00:00">
+<meta name="author" content="Jane Smith"></head>
+<body><article><h1>Harbour bridge reopens</h1><p>{PROSE_EN}</p></article></body></html>"""
+
+
+def test_metadata_from_head():
+    _, _, meta = html.extract(META_PAGE)
+    assert meta.title == "Harbour bridge reopens after repairs"
+    assert meta.published_date == dt.date(2023, 9, 14)
+    assert meta.byline == "Jane Smith"
+
+
+def test_metadata_from_time_element_and_h1():
+    page = f'<html><body><h1>Local election results</h1><time datetime="2022-05-08">May 8</time>' \
+           f"<p>{PROSE_EN}</p>"
+    _, _, meta = html.extract(page)
+    assert meta.title == "Local election results"
+    assert meta.published_date == dt.date(2022, 5, 8)
+
+
+def test_deeply_nested_page_does_not_recurse():
+    depth = 20_000
+    page = "<html><body>" + "<div>" * depth + f"<p>{PROSE_EN}</p>" + "</div>" * depth + "</body></html>"
+    assert PROSE_EN in texts(page)
+
+
+@pytest.mark.parametrize("junk", [
+    "", "   ", "\x00\x01\x02", "<", "</p></div>", "<html><body></body></html>", "plain words, no markup",
+    "<?xml version='1.0' encoding='utf-8'?><html><body><p>x</p></body></html>", "\ud800 broken surrogate",
+    "<p>" * 500, "<<<>>>&&&;;",
+])
+def test_garbage_input_never_raises(junk):
+    lines, removed, meta = html.extract(junk)
+    assert isinstance(lines, list) and isinstance(removed, list)
+    assert meta is not None
+
+
+def test_plain_text_without_markup_is_kept():
+    assert texts("plain words, no markup") == ["plain words, no markup"]
+
+
+def test_markup_litter_is_removed_as_html_fragment():
+    page = f'<html><body><div class="content"><p>{PROSE_EN}</p><p>&lt;div class="x"&gt;&lt;/div&gt;</p>' \
+           f"<p>{PROSE_EN_2}</p></div></body></html>"
+    _, removed, _ = html.extract(page)
+    assert [r.category for r in removed] == ["html_fragment"]
+
+
+def test_oversized_markup_is_truncated_not_rejected():
+    page = f"<html><body><p>{PROSE_EN}</p>" + ("<div>" + "filler " * 400 + "</div>") * 2_000
+    assert PROSE_EN in texts(page)
+
+
+EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "external"
+
+
+def test_quality_on_external_dev_set_does_not_regress():
+    """Mean token F1 of the extractor alone over a slice of the DEV pages."""
+    if not (EVAL / "manifest.json").exists():
+        pytest.skip("external eval set not available")
+    import sys
+
+    sys.path.insert(0, str(EVAL.parent))
+    score_eval = pytest.importorskip("score_eval")
+    from tasks import decode
+
+    scores = []
+    for gold_path in sorted((EVAL / "gold").glob("*.json"))[::4]:
+        gold = json.loads(gold_path.read_text("utf-8"))
+        if not gold["paragraphs"]:
+            continue
+        raw = (EVAL / gold["raw_file"]).read_bytes()
+        decoded = decode.decode_bytes(decode.unwrap(raw, "page.html"), is_html=True)
+        lines, _, _ = html.extract(decoded.text)
+        scores.append(score_eval.score_case(gold, [line.text for line in lines], 2)["tok"][2])
+    assert sum(scores) / len(scores) > 0.85
