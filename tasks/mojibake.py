@@ -22,6 +22,10 @@ HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 WESTERN_HIGH = re.compile(r"[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
                           r"\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]+")
 LETTER = re.compile(r"[^\W\d_]")
+HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# GBK and Big5 text rarely has more than half its bytes in UTF-8 shapes; UTF-8 has all of them.
+MAX_UTF8_SHARE = 0.75
 
 # (name, codec the text was wrongly decoded with, codec it really was in)
 UTF8_MISREAD = (("utf-8-as-gbk", "gb18030", "utf-8"), ("utf-8-as-big5", "big5", "utf-8"))
@@ -74,10 +78,23 @@ def reads_better(candidate: str, original: str) -> bool:
     return share >= MIN_COMMON_SHARE and share - common_share(original) >= MIN_GAIN
 
 
+def utf8_share(data: bytes) -> float:
+    """Share of the high bytes of ``data`` that form well-formed UTF-8 sequences.
+
+    >>> utf8_share("简体中文".encode("utf-8")), utf8_share("简体中文".encode("gb18030"))
+    (1.0, 0.0)
+    """
+    high = len(HIGH_BYTE.findall(data))
+    return sum(len(seq) for seq in UTF8_SEQUENCE.findall(data)) / high if high else 0.0
+
+
 def looks_like_legacy_misread(text: str) -> bool:
-    """Western high characters (what CJK lead bytes become) make up most of the letters."""
+    """Western high characters (what CJK lead bytes become) make up most of the letters,
+    and their bytes are not UTF-8 (that is ftfy's kind of mojibake)."""
     high = sum(len(run) for run in WESTERN_HIGH.findall(text))
-    return high >= 4 and high * 2 >= len(LETTER.findall(text))
+    if high < 4 or high * 2 < len(LETTER.findall(text)):
+        return False
+    return utf8_share(text.encode("sloppy-windows-1252", errors="replace")) < MAX_UTF8_SHARE
 
 
 def fix_cjk_mojibake(line: str) -> tuple[str, str | None]:

@@ -55,8 +55,9 @@ WORD_CHAR = re.compile(r"\w")
 # A closing tag whose "<" went with the multi-byte punctuation before it: "信心?!?/p>".
 LOSSY_CLOSING_TAG = re.compile(rf"(?<=[\u3400-\u9fff])[?？!�]{{1,4}}/(?:{TAG_NAMES})>\s*$", re.IGNORECASE)
 ODD_SPACE = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f]")
-INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
+# Soft hyphens go with the controls, after the mojibake repair: "\xad" is half of a misread "í".
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\xad]")
 
 HAN_CHAR = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
@@ -163,12 +164,12 @@ def normalize_spaces(line: str) -> str:
 
 
 def remove_invisible(line: str) -> str:
-    """Remove zero-width characters, a BOM inside text and soft hyphens."""
+    """Remove zero-width characters and a BOM inside text."""
     return INVISIBLE.sub("", line)
 
 
 def remove_controls(line: str) -> str:
-    """Remove C0/C1 control characters (tabs stay)."""
+    """Remove C0/C1 control characters (tabs stay) and soft hyphens."""
     return CONTROL.sub("", line)
 
 

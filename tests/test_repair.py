@@ -189,3 +189,15 @@ def test_repair_lines_updates_html_blocks() -> None:
     repaired, repairs = repair_lines(lines)
     assert [line.text for line in repaired] == ["Download our app", "預計竣工", "Clean line"]
     assert repairs == ["html_entities", "odd_spaces", "pinyin_gloss"]
+
+
+@pytest.mark.parametrize("text", ["ภาษาไทย", "简体中文", "한국어", "Informação e antígeno"])
+def test_utf8_misread_as_cp1252_is_not_taken_for_misread_gbk(text: str) -> None:
+    broken = text.encode("utf-8").decode("sloppy-windows-1252")
+    assert fix_cjk_mojibake(broken) == (broken, None)
+    assert repair_text(broken)[0] == text
+
+
+def test_soft_hyphen_inside_mojibake_is_part_of_it() -> None:
+    assert repair_text("mantidos os nÃ\xadveis de anticorpos")[0] == "mantidos os níveis de anticorpos"
+    assert repair_text("infor\xadmation") == ("information", ["control_chars"])
