@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import json
+from pathlib import Path
 
 import pytest
 
@@ -138,3 +140,16 @@ def test_unwrap_and_sniff() -> None:
     assert sniff_format("page.HTM", b"") == "html"
     assert sniff_format("notes", b"  <!DOCTYPE html><html>") == "html"
     assert sniff_format("notes.txt", b"plain") == "text"
+
+
+def test_dev_set_files_decode_with_their_recorded_encoding() -> None:
+    set_dir = Path(__file__).parents[2] / "shared" / "eval" / "textset-dev"
+    if not set_dir.is_dir():
+        pytest.skip("evaluation data not available")
+    wrong = []
+    for gold_path in sorted((set_dir / "gold").glob("*.json")):
+        expected = json.loads(gold_path.read_text("utf-8"))["encoding"]
+        found = decode_bytes((set_dir / "cases" / f"{gold_path.stem}.txt").read_bytes()).encoding
+        if found != expected:
+            wrong.append((gold_path.stem, expected, found))
+    assert wrong == []

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from tasks.model import Line
@@ -201,3 +204,16 @@ def test_utf8_misread_as_cp1252_is_not_taken_for_misread_gbk(text: str) -> None:
 def test_soft_hyphen_inside_mojibake_is_part_of_it() -> None:
     assert repair_text("mantidos os nÃ\xadveis de anticorpos")[0] == "mantidos os níveis de anticorpos"
     assert repair_text("infor\xadmation") == ("information", ["control_chars"])
+
+
+def test_clean_gold_paragraphs_of_the_dev_set_are_left_alone() -> None:
+    gold_dir = Path(__file__).parents[2] / "shared" / "eval" / "textset-dev" / "gold"
+    if not gold_dir.is_dir():
+        pytest.skip("evaluation data not available")
+    changed = []
+    for path in sorted(gold_dir.glob("*.json")):
+        for paragraph in json.loads(path.read_text("utf-8"))["paragraphs"]:
+            fixed, repairs = repair_text(paragraph["text"])
+            if fixed != paragraph["text"]:
+                changed.append((path.stem, repairs))
+    assert changed == []
