@@ -20,7 +20,7 @@ from collections import Counter, deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from prefect import flow, get_run_logger
@@ -58,6 +58,11 @@ class RunTotals:
     bytes_in: int = 0
     rejected_by_reason: Counter = field(default_factory=Counter)
     removed_by_category: Counter = field(default_factory=Counter)
+
+    def as_dict(self) -> dict:
+        """Plain values (``dataclasses.asdict`` would rebuild the Counters from item pairs)."""
+        return {f.name: dict(v) if isinstance(v := getattr(self, f.name), Counter) else v
+                for f in fields(self)}
 
     def add(self, batch: BatchSummary, committed_docs: int, rejected: Counter, removed: Counter) -> None:
         self.files_seen += batch.n_files
@@ -144,7 +149,7 @@ def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREH
     markdown = summary_markdown(totals)
     logger.info(markdown)
     create_markdown_artifact(markdown=markdown, key="clean-corpus-summary", description="rinse run summary")
-    return asdict(totals)
+    return totals.as_dict()
 
 
 def _commit(wh: Path, index: WarehouseIndex, batch: BatchSummary, totals: RunTotals,

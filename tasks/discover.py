@@ -63,17 +63,22 @@ def _file_ref(root: Path, path: Path) -> FileRef | None:
     return FileRef(str(root), rel, str(path), st.st_size)
 
 
+def _walk(folder: Path, root: Path) -> Iterator[FileRef]:
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if is_hidden(entry.name):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(Path(entry.path), root)
+        elif not entry.is_dir():
+            ref = _file_ref(root, Path(entry.path))
+            if ref is not None:
+                yield ref
+
+
 def walk_root(root: str | os.PathLike) -> Iterator[FileRef]:
-    """Every non-hidden file under ``root``, in sorted path order."""
+    """Every non-hidden file under ``root``, in sorted order, folders in place (``a``, ``b/c``, ``d``)."""
     root_path = Path(root).resolve()
-    for dirpath, dirnames, filenames in os.walk(root_path):
-        here = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if not is_hidden(d) and not (here / d).is_symlink())
-        for name in sorted(filenames):
-            if not is_hidden(name):
-                ref = _file_ref(root_path, here / name)
-                if ref is not None:
-                    yield ref
+    yield from _walk(root_path, root_path)
 
 
 def discover(roots: Iterable[str | os.PathLike]) -> Iterator[FileRef]:

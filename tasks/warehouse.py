@@ -424,7 +424,7 @@ def commit_batch(warehouse: Path, index: WarehouseIndex, staged: dict[str, str],
         index.release_sha(path)  # the version being replaced no longer counts as kept
     keep, dup_rows = split_duplicates(docs, index)
     if dup_rows:
-        docs = docs.take(keep)
+        docs = docs.take(pa.array(keep, pa.int64()))
         rejects = pa.concat_tables([rejects, to_table(dup_rows, "rejects")])
         kept_ids = pa.array(docs["doc_id"].to_pylist(), pa.string())
         for t in CHILD_TABLES:

@@ -1,0 +1,99 @@
+import hashlib
+import pickle
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+import tasks.batch as batch
+from tasks.batch import one_line, paragraph_rows, process_batch
+from tasks.discover import walk_root
+from tasks.model import CleanDocument, Paragraph, RejectError
+from tasks.warehouse import SCHEMAS
+
+
+def run(root: Path, staging: Path, known: dict | None = None):
+    return process_batch(list(walk_root(root)), known or {}, str(staging), "run-1", batch_no=3)
+
+
+def staged_rows(summary, table: str) -> list[dict]:
+    return pq.read_table(summary.staged[table]).to_pylist() if table in summary.staged else []
+
+
+def test_one_bad_file_becomes_an_error_reject_and_the_rest_is_cleaned(corpus, tmp_path, monkeypatch) -> None:
+    real = batch.clean_document
+
+    def flaky(data, name, config=None):
+        if name.endswith("tram.txt"):
+            raise ValueError("table is broken\nsecond line")
+        return real(data, name, config)
+
+    monkeypatch.setattr(batch, "clean_document", flaky)
+    summary = run(corpus, tmp_path / "staging")
+    rejects = {r["source_path"]: r for r in staged_rows(summary, "rejects")}
+    assert rejects["zh/tram.txt"]["reason"] == "error"
+    assert rejects["zh/tram.txt"]["detail"] == "ValueError: table is broken"
+    assert rejects["empty.txt"]["reason"] == "empty"
+    assert {r["source_path"] for r in staged_rows(summary, "documents")} == {"en_buses.txt", "zh/library.txt"}
+    assert (summary.n_files, summary.n_documents, summary.n_rejected) == (4, 2, 2)
+
+
+def test_reject_error_keeps_its_reason_and_sha(corpus, tmp_path, monkeypatch) -> None:
+    def refuse(data, name, config=None):
+        raise RejectError("binary", "looks like an image")
+
+    monkeypatch.setattr(batch, "clean_document", refuse)
+    summary = run(corpus, tmp_path / "staging")
+    row = next(r for r in staged_rows(summary, "rejects") if r["source_path"] == "en_buses.txt")
+    assert row["reason"] == "binary" and row["detail"] == "looks like an image"
+    assert row["content_sha256"] == hashlib.sha256((corpus / "en_buses.txt").read_bytes()).hexdigest()
+    assert summary.rejected_by_reason == {"binary": 4}
+
+
+def test_known_files_with_the_same_sha_are_skipped(corpus, tmp_path) -> None:
+    sha = hashlib.sha256((corpus / "en_buses.txt").read_bytes()).hexdigest()
+    summary = run(corpus, tmp_path / "staging", known={"en_buses.txt": sha, "zh/library.txt": "0" * 64})
+    assert summary.n_unchanged == 1
+    assert "en_buses.txt" not in {r["source_path"] for r in staged_rows(summary, "documents")}
+    assert "zh/library.txt" in {r["source_path"] for r in staged_rows(summary, "documents")}
+
+
+def test_staged_files_have_the_table_schemas_and_hidden_nothing_left(corpus, tmp_path) -> None:
+    staging = tmp_path / "staging"
+    summary = run(corpus, staging)
+    for table, path in summary.staged.items():
+        assert pq.read_schema(path).remove_metadata() == SCHEMAS[table]
+        assert Path(path).name == f"{table}-000003.parquet"
+    assert sorted(p.name for p in staging.iterdir()) == sorted(Path(p).name for p in summary.staged.values())
+
+
+def test_symlink_outside_root_is_an_error_reject_without_reading(tmp_path) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    (tmp_path / "outside.txt").write_text("private")
+    (root / "link.txt").symlink_to(tmp_path / "outside.txt")
+    summary = run(root, tmp_path / "staging")
+    (row,) = staged_rows(summary, "rejects")
+    assert row["reason"] == "error" and "outside the input root" in row["detail"]
+    assert row["content_sha256"] is None and summary.bytes_in == 0
+
+
+def test_paragraph_offsets_index_the_document_text() -> None:
+    doc = CleanDocument("utf-8", "text", [Paragraph("title", "標題"), Paragraph("body", "First line.")], [])
+    rows = paragraph_rows("d1", doc)
+    assert [doc.text[r["char_start"]:r["char_end"]] for r in rows] == ["標題", "First line."]
+    assert [r["ordinal"] for r in rows] == [0, 1]
+
+
+def test_process_batch_and_its_summary_pickle_for_a_worker_process(corpus, tmp_path) -> None:
+    assert pickle.loads(pickle.dumps(process_batch)) is process_batch
+    summary = run(corpus, tmp_path / "staging")
+    assert pickle.loads(pickle.dumps(summary)) == summary
+
+
+@pytest.mark.parametrize("exc, line", [
+    (OSError(2, "No such file"), "FileNotFoundError: [Errno 2] No such file"),
+    (RuntimeError(), "RuntimeError"),
+])
+def test_one_line(exc, line) -> None:
+    assert one_line(exc) == line

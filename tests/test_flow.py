@@ -1,0 +1,131 @@
+"""End to end: the clean-corpus flow under a temporary Prefect server, and the ``rinse`` CLI."""
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import duckdb
+import pyarrow.dataset as ds
+import pytest
+
+from rinse.cli import main
+from tasks.warehouse import LOCK_FILE, WarehouseLock
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+TABLES = ("documents", "paragraphs", "removed", "rejects", "runs")
+
+
+def dataset_rows(wh: Path, table: str) -> list[dict]:
+    return ds.dataset(wh / table, format="parquet", partitioning="hive").to_table().to_pylist()
+
+
+def duckdb_count(wh: Path, table: str) -> int:
+    query = f"select count(*) from read_parquet('{wh / table}/**/*.parquet', hive_partitioning = true)"
+    return duckdb.sql(query).fetchall()[0][0]
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "seeds"
+    shutil.copytree(REPO / "seeds", root)
+    return root
+
+
+def run_flow(inputs: Path, wh: Path, **kwargs) -> dict:
+    from flows.clean_corpus import clean_corpus
+
+    return clean_corpus(inputs=[str(inputs)], warehouse=str(wh), **kwargs)
+
+
+def test_flow_on_the_seeds_reruns_replaces_and_rejects_duplicates(prefect_harness, seeds_copy, tmp_path):
+    wh = tmp_path / "wh"
+    n_seeds = len(list(seeds_copy.iterdir()))
+    totals = run_flow(seeds_copy, wh, workers=1)
+    assert totals["files_seen"] == n_seeds
+    assert totals["documents_written"] + totals["rejected"] == n_seeds
+    docs = dataset_rows(wh, "documents")
+    assert len(docs) == totals["documents_written"] == duckdb_count(wh, "documents")
+    assert duckdb_count(wh, "paragraphs") == sum(d["n_paragraphs"] for d in docs)
+    counts = {t: duckdb_count(wh, t) for t in TABLES}
+
+    again = run_flow(seeds_copy, wh, workers=1)
+    assert (again["documents_written"], again["unchanged"]) == (0, n_seeds)
+    assert {t: duckdb_count(wh, t) for t in TABLES} == {**counts, "runs": 2}
+
+    changed = seeds_copy / "sample_page.html"
+    page = changed.read_text("utf-8")
+    changed.write_text(page.replace("four extra sailings", "six extra sailings"), "utf-8")
+    shutil.copy(seeds_copy / "sample_mojibake.txt", seeds_copy / "sample_mojibake_copy.txt")
+    third = run_flow(seeds_copy, wh, workers=1)
+    assert third["documents_written"] == 1 and third["rejected_by_reason"] == {"duplicate": 1}
+    docs = {d["source_path"]: d for d in dataset_rows(wh, "documents")}
+    assert len(docs) == len(dataset_rows(wh, "documents"))
+    assert "six extra sailings" in docs["sample_page.html"]["text"]
+    dup = next(r for r in dataset_rows(wh, "rejects") if r["reason"] == "duplicate")
+    assert dup["source_path"] == "sample_mojibake_copy.txt"
+    assert docs["sample_mojibake.txt"]["doc_id"] in dup["detail"]
+    runs = dataset_rows(wh, "runs")
+    assert [r["n_documents_written"] for r in sorted(runs, key=lambda r: r["started_at"])] == [
+        totals["documents_written"], 0, 1]
+
+
+def test_flow_with_a_process_pool_writes_the_same_documents(prefect_harness, seeds_copy, tmp_path):
+    one = run_flow(seeds_copy, tmp_path / "one", workers=1)
+    pooled = run_flow(seeds_copy, tmp_path / "pool", workers=2, batch_files=3)
+
+    def texts(wh):
+        return sorted((d["source_path"], d["text"]) for d in dataset_rows(wh, "documents"))
+
+    assert texts(tmp_path / "pool") == texts(tmp_path / "one")
+    assert pooled["documents_written"] == one["documents_written"]
+
+
+def test_cli_run_prints_the_summary(prefect_harness, seeds_copy, tmp_path, capsys):
+    args = ["run", "--input", str(seeds_copy), "--warehouse", str(tmp_path / "wh"), "--workers", "1"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "files seen" in out and "documents written" in out and "lines removed" in out
+
+
+def one_error_line(capsys) -> str:
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    return err[0]
+
+
+def test_cli_refuses_a_missing_input_with_one_line(tmp_path, capsys):
+    assert main(["run", "--input", str(tmp_path / "nope"), "--warehouse", str(tmp_path / "wh")]) != 0
+    assert "does not exist" in one_error_line(capsys)
+    assert not (tmp_path / "wh").exists()
+
+
+def test_cli_refuses_an_unwritable_warehouse_with_one_line(corpus, tmp_path, capsys):
+    (tmp_path / "file").write_text("")
+    assert main(["run", "--input", str(corpus), "--warehouse", str(tmp_path / "file" / "wh")]) != 0
+    assert "not writable" in one_error_line(capsys)
+
+
+def test_cli_refuses_while_another_run_holds_the_warehouse(corpus, tmp_path, capsys):
+    wh = tmp_path / "wh"
+    with WarehouseLock(wh):
+        assert main(["run", "--input", str(corpus), "--warehouse", str(wh)]) != 0
+    assert one_error_line(capsys) == f"rinse: another rinse run holds {wh}"
+    assert (wh / LOCK_FILE).exists()
+
+
+def test_cli_serve_needs_a_prefect_server(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    assert main(["serve", "--input", str(tmp_path), "--warehouse", str(tmp_path / "wh")]) != 0
+    assert "prefect server start" in one_error_line(capsys)
+
+
+@pytest.mark.xfail(strict=False, reason="the cleaning core is still being built")
+def test_shared_seeds_match_the_expected_output(prefect_harness, tmp_path):
+    if not (SHARED / "seeds").is_dir():
+        pytest.skip("../shared is not here (a fresh clone)")
+    spec = importlib.util.spec_from_file_location("check_seeds", SHARED / "eval" / "check_seeds.py")
+    check_seeds = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(check_seeds)
+    run_flow(SHARED / "seeds", tmp_path / "wh", workers=1)
+    assert check_seeds.main(str(tmp_path / "wh")) == 0
