@@ -151,11 +151,14 @@ def utf16_without_bom(data: bytes) -> str | None:
     return text if controls * 50 < min(len(text), SNIFF_WINDOW) else None
 
 
-def binary_reason(data: bytes) -> str | None:
-    """Why ``data`` looks like a binary file (magic number, NULs, control bytes), or ``None``."""
-    for magic in BINARY_MAGIC:
-        if data.startswith(magic):
-            return f"starts with the magic number {magic[:8]!r}"
+def magic_number(data: bytes) -> str | None:
+    """Why ``data`` is a known binary format (by its magic number), or ``None``."""
+    magic = next((magic for magic in BINARY_MAGIC if data.startswith(magic)), None)
+    return f"starts with the magic number {magic!r}" if magic else None
+
+
+def binary_content(data: bytes) -> str | None:
+    """Why ``data`` looks binary (NUL bytes, many control bytes), or ``None``."""
     sample = data[:SNIFF_WINDOW]
     if b"\x00" in sample:
         return "contains NUL bytes that are not UTF-16 text"
@@ -229,9 +232,11 @@ def decode_bytes(data: bytes, is_html: bool = False) -> Decoded:
             return Decoded(text, name)
     if not data.strip():
         raise RejectError("empty", "file is empty or whitespace only")
+    if (reason := magic_number(data)) is not None:
+        raise RejectError("binary", reason)
     if (text := utf16_without_bom(data)) is not None:
         return Decoded(text, "utf-16")
-    if (reason := binary_reason(data)) is not None:
+    if (reason := binary_content(data)) is not None:
         raise RejectError("binary", reason)
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
