@@ -42,6 +42,9 @@ PROSE_LENGTH = 160
 STRONG_RULES = frozenset({"copyright.start", "licence.lexicon", "advert.lexicon"})
 # "- 报料邮箱: news@example.cn", "Tips: (021) 5555-0134": a label and nothing but a contact.
 CONTACT_LINE = re.compile(r"^[-•*·]?\s*\S{1,16}\s*[:：]\s*(?:\S+@\S+|" + lx.PHONE.pattern + r")$")
+# A short line with an e-mail address is a contact line, as is a hotline word with a service number.
+MAX_CONTACT_LINE = 80
+SHORT_NUMBER_END = re.compile(r"[:：]\s*\d{5,}$")
 # A bare agency credit ("(Reuters)", "X/Getty Images") marks a caption only on a short line.
 MAX_AGENCY_CAPTION = 100
 BREADCRUMB_STEP = re.compile(r"[>»›＞]")
@@ -51,6 +54,7 @@ DATELINE_LABEL = re.compile(
     re.I,
 )
 LINK_LABELS = ("gallery_label", "related_link")
+SECTION = "section_label"
 NON_NAME_ORGS = re.compile(r"(?:staff|reporter|correspondent|writer|editor|contributor|columnist)", re.I)
 
 
@@ -107,6 +111,10 @@ def hotline(text: str) -> Verdict | None:
         return Verdict("hotline", "hotline.lexicon")
     if CONTACT_LINE.match(text) and not dateline(text):
         return Verdict("hotline", "hotline.contact_shape")
+    if len(text) <= MAX_CONTACT_LINE and lx.EMAIL.search(text):
+        return Verdict("hotline", "hotline.email")
+    if lx.HOTLINE_WORDS.search(text) and SHORT_NUMBER_END.search(text):
+        return Verdict("hotline", "hotline.short_number")
     return None
 
 
@@ -318,18 +326,32 @@ def read_top_furniture(units: Units) -> int:
     return k
 
 
+def heads_dateline(text: str) -> bool:
+    """A dateline or byline: what follows the headline in a header."""
+    return dateline(text) is not None or byline(text) is not None
+
+
 def title_slot(units: Units, k: int) -> str:
-    """What the first unit under the top furniture is: ``title``, ``dateline``, ``byline`` or ``body``."""
+    """What the first unit under the top furniture is: ``title``, ``dateline``, ``byline``, ``body``,
+    or a section label unknown to the lexicon (a short line above headline and dateline)."""
     text = units.texts[k]
     following = units.next_unit(k)
+    after_next = units.next_unit(following) if following is not None else None
     next_text = units.texts[following] if following is not None else ""
     if units.hinted_kind(k) == TITLE:
         return TITLE
     if dateline(text):
-        title_like = dateline(next_text) and labelled_dateline(next_text) and not labelled_dateline(text)
-        return TITLE if title_like else "dateline"
+        # Two dates on top: the first is a headline when the second says it is the dateline,
+        # or when a byline follows the second (the header reads headline, dateline, byline).
+        byline_after = after_next is not None and byline(units.texts[after_next]) is not None
+        labelled = labelled_dateline(next_text) and not labelled_dateline(text)
+        return TITLE if dateline(next_text) and (labelled or byline_after) else "dateline"
     if byline(text):
         return "byline"
+    two_headlines = headline_shaped(text) and headline_shaped(next_text) and not heads_dateline(next_text)
+    if after_next is not None and two_headlines and len(text) < len(next_text) \
+            and heads_dateline(units.texts[after_next]):
+        return SECTION
     if following is not None and (dateline(next_text) or byline(next_text) or headline_shaped(text)):
         return TITLE
     return BODY
@@ -338,6 +360,9 @@ def title_slot(units: Units, k: int) -> str:
 def read_header(units: Units, meta: Metadata) -> int:
     """Read the header zone top-down; returns the index of the first body unit."""
     k = read_top_furniture(units)
+    if k < len(units.spans) and title_slot(units, k) == SECTION:
+        units.drop(k, Verdict("section_label", "section_label.above_headline"))
+        k += 1
     if k >= len(units.spans):
         return k
     if title_slot(units, k) == TITLE:

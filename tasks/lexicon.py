@@ -43,7 +43,7 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # --- share widgets -------------------------------------------------------------------
 SHARE_CORE = frozenset(
     "share shares tweet email e-mail print facebook twitter linkedin whatsapp reddit pinterest telegram "
-    "flipboard +1 weibo wechat 分享 分享到 微信 微博 打印 收藏 转发 轉發 朋友圈 "
+    "flipboard sharethis +1 weibo wechat 分享 分享到 分享至 一键分享 微信 微博 打印 收藏 转发 轉發 朋友圈 "
     "qq空间 qq空間 复制链接 複製鏈接".split()
 )
 SHARE_FILLER = frozenset(
@@ -106,7 +106,7 @@ BYLINE_EN = re.compile(
     r"(?:\s*(?:\||｜|,|for|-|–|—|/|in)\s*(?P<org>[^.!?]{2,60}))?$",
 )
 BYLINE_ZH = re.compile(
-    r"^[(（]?(?P<org>[" + HAN + r"A-Za-z0-9·]{0,16}?)\s*"
+    r"^[(（]?(?:文\s*[/／]\s*)?(?P<org>[" + HAN + r"A-Za-z0-9·]{0,16}?)\s*"
     + zh("特约记者 实习记者 本报记者 首席记者 记者 通讯员 实习生 特约撰稿 撰稿")
     + r"\s*(?P<name>[" + HAN + r"·]{2,4}(?:\s*[、，,\s]\s*[" + HAN + r"·]{2,4})*)[)）]?$"
 )
@@ -182,7 +182,7 @@ GALLERY = re.compile(
         "组图 图集 更多图片 高清组图 高清图集 点击查看大图 查看大图 查看原图 图片新闻 精彩图片 "
         "相关图片 多图"
     )
-    + r")\s*(?:[:：]|\(\d+\)|（\d+）|\d+\s*/\s*\d+)?\s*[\])】]?$",
+    + r")\s*(?:[:：]|\(\d+\)|（\d+）|\d+\s*/\s*\d+)?\s*(?:\d+\s*(?:photos|images|pictures|张))?\s*[\])】]?$",
     IGNORE,
 )
 
@@ -227,7 +227,9 @@ ADVERT = re.compile(
     + en("advertisement|advertising|advert|ad|ads|sponsored|sponsored content|sponsored post|sponsored links|"
          "paid content|paid post|paid partnership|promoted|promoted content|partner content")
     + "|" + zh("广告 推广 赞助内容 商业推广 赞助 推广内容")
-    + r")[\]）)】\-–—\s]*$",
+    + r")[\]）)】\-–—\s]*$"
+    r"|^(?:advertisement\W{0,3}\s*)?(?:story continues below(?: advertisement)?|continue reading below"
+    r"|scroll to continue(?: with content)?)\W*$",
     IGNORE,
 )
 
@@ -235,7 +237,7 @@ ADVERT = re.compile(
 HOTLINE_WORDS = re.compile(
     en("news tip|news tips|newstip|tips|tip line|tipline|hotline|newsroom|contact us|call us|email us|"
        "e-mail us|write to us|got a tip|got a news tip|send us your tips|send tips|reader services|"
-       "customer service")
+       "customer service|call|phone|tel|whatsapp|text us|reach us|get in touch|story idea|story ideas")
     + "|" + zh("报料 爆料 热线 新闻热线 举报电话 举报邮箱 投稿邮箱 投稿 联系电话 联系我们 "
                "读者热线 客服电话 服务热线 "
                "违法和不良信息举报 邮箱 电话 传真"),
@@ -247,11 +249,10 @@ LICENCE = re.compile(
     zh("许可证 备案号 公网安备 经营许可 出版许可 信息服务许可 网络文化经营")
     + r"|ICP\s*[备備证證]"
     r"|[京沪滬粤粵浙苏蘇津渝川鄂湘闽閩鲁魯豫皖赣贛冀晋晉陕陝辽遼吉黑桂琼瓊云雲贵貴甘宁寧青新藏蒙]"
-    r"\s*(?:ICP|B\d)\s*[-－]?\s*\d|"
-    + en("may not be published|may not be republished|rewritten or redistributed|not be reproduced|"
-         "reproduction is prohibited|reproduction prohibited|reproduction is strictly prohibited|"
-         "for personal non-commercial use|for personal, non-commercial use|licence number|license number|"
-         "licence no.|license no."),
+    r"\s*(?:ICP|B\d)\s*[-－]?\s*\d"
+    + r"|\b(?:may|must|shall) not be (?:re)?(?:published|produced|broadcast|copied|distributed|redistributed)"
+    r"|\brewritten or redistributed|\breproduction\b.{0,40}\b(?:prohibited|forbidden|not permitted)"
+    r"|\bfor personal,? non-commercial use|\blicen[cs]e (?:number|no\.)",
     IGNORE,
 )
 
