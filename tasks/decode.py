@@ -1,7 +1,9 @@
 """Stage 1: raw bytes to text, recording the encoding that was used.
 
-Order of evidence: byte-order mark, strict UTF-8, the charset an HTML page declares,
-UTF-16 without a BOM (NUL-byte pattern), then charset-normalizer.  Encodings are
+Order of evidence: byte-order mark; binary formats (magic numbers) and UTF-16 without a
+BOM (NUL bytes on one parity); other binary content; strict UTF-8; the charset an HTML
+page declares; UTF-8 (or the declared charset) with a few invalid bytes; mostly-ASCII
+Western text (cp1252); short Chinese texts; then charset-normalizer.  Encodings are
 reported under canonical names (``utf-8``, ``utf-16``, ``gb18030``, ``big5``,
 ``shift_jis``, ``cp1252`` ...); GB2312/GBK are decoded as their superset GB18030 and
 ISO-8859-1 as cp1252, as browsers do.
@@ -219,7 +221,7 @@ def detect(data: bytes) -> tuple[str, str] | None:
 
 
 def decode_bytes(data: bytes, is_html: bool = False) -> Decoded:
-    """Decode ``data``: BOM, strict UTF-8, declared charset (HTML), UTF-16 by NULs, a detector.
+    """Decode ``data``, trying the evidence in the order the module docstring lists.
 
     >>> decode_bytes("中文".encode("gb18030") * 20).encoding
     'gb18030'
@@ -249,7 +251,7 @@ def decode_bytes(data: bytes, is_html: bool = False) -> Decoded:
         if (text := decode_leniently(data, encoding)) is not None:
             return Decoded(text, encoding, ("invalid_bytes",))
     if looks_western(data):
-        return Decoded(decode_as(data, "cp1252") or data.decode("latin-1"), "cp1252")
+        return Decoded(data.decode(DECODER_FOR["cp1252"]), "cp1252")
     detected = short_chinese(data) or detect(data)
     if detected is None:
         raise RejectError("undecodable", "no encoding decodes this file")
