@@ -2,7 +2,8 @@
 
 A *block* is the run of text between two block-level boundaries: a ``<p>``, a
 heading, a list item, a table cell, a ``<div>``'s loose text, or a stretch of a
-table-layout page cut by ``<br><br>``.  Each block remembers the innermost
+table-layout page cut by ``<br>`` (a line break on a web page nearly always
+ends a paragraph, a caption or a list entry).  Each block remembers the innermost
 block-level element that owns it, how much of its text sits inside links, and a
 structural hint (``heading``, ``list_item``).
 
@@ -102,7 +103,6 @@ class _Walker:
         self.hints: list[str | None] = []
         self.pieces: list[tuple[str, bool]] = []
         self.link_depth = 0
-        self.pending_br = False
 
     def open(self, el: etree._Element, tag: str) -> None:
         attrs = f"{el.get('class', '')} {el.get('id', '')}".lower().strip()
@@ -132,20 +132,9 @@ class _Walker:
 
     def add_text(self, text: str | None) -> None:
         if text:
-            if self.pending_br and text.strip():
-                self.pending_br = False
             self.pieces.append((text, self.link_depth > 0))
 
-    def line_break(self) -> None:
-        """A ``<br>``: two in a row (blank space between them only) end the block."""
-        if self.pending_br:
-            self.flush()
-        else:
-            self.pieces.append(("\n", False))
-            self.pending_br = True
-
     def flush(self) -> None:
-        self.pending_br = False
         if not self.pieces:
             return
         text = normalise_space("".join(piece for piece, _ in self.pieces))
@@ -168,7 +157,7 @@ def walk(root: etree._Element) -> Page:
             if tag in SKIPPED_TAGS or not tag:
                 events.skip_subtree()
             elif tag == "br":
-                walker.line_break()
+                walker.flush()
             else:
                 walker.add_text(el.text)
         else:
