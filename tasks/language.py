@@ -97,8 +97,9 @@ def classify_alphabetic(text: str, script: str, letters: int) -> tuple[str, str,
 
 
 def cjk_language(sample: str, han: int, kana: int, hangul: int) -> tuple[str, str, bool]:
-    """Japanese when kana are frequent, Korean when Hangul dominate, else Chinese."""
-    if kana * 10 >= han + kana + hangul:
+    """Japanese when kana are frequent (a brand in katakana is not), Korean when Hangul dominate,
+    else Chinese."""
+    if kana * 5 >= han + kana + hangul:
         return "ja", "Jpan", True
     if hangul * 2 >= han + kana + hangul:
         return "ko", "Kore", True

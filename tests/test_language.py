@@ -80,3 +80,7 @@ def test_traditional_document() -> None:
 
 def test_empty_document() -> None:
     assert identify_document([]) == ("und", "Zyyy")
+
+
+def test_chinese_naming_a_japanese_brand_in_katakana_is_still_chinese() -> None:
+    assert identify("索尼（ソニー）公司今天在东京发布了新一代游戏主机，售价约为五百美元。") == ("zh", "Hans")
