@@ -103,6 +103,7 @@ class _Walker:
         self.hints: list[str | None] = []
         self.pieces: list[tuple[str, bool]] = []
         self.link_depth = 0
+        self.pre_depth = 0
 
     def open(self, el: etree._Element, tag: str) -> None:
         attrs = f"{el.get('class', '')} {el.get('id', '')}".lower().strip()
@@ -119,6 +120,8 @@ class _Walker:
             self.hints.append(hint or inherited)
         if tag == "a":
             self.link_depth += 1
+        elif tag == "pre":
+            self.pre_depth += 1
 
     def close(self, tag: str) -> None:
         index = self.stack.pop()
@@ -129,20 +132,25 @@ class _Walker:
             self.hints.pop()
         if tag == "a":
             self.link_depth -= 1
+        elif tag == "pre":
+            self.pre_depth -= 1
 
     def add_text(self, text: str | None) -> None:
         if text:
             self.pieces.append((text, self.link_depth > 0))
 
     def flush(self) -> None:
-        if not self.pieces:
+        if not self.pieces or not self.block_owner:
+            self.pieces = []
             return
-        text = normalise_space("".join(piece for piece, _ in self.pieces))
-        if text and self.block_owner:
+        owner, hint = self.block_owner[-1], self.hints[-1]
+        if self.pre_depth:  # preformatted text: one block per line
+            for line in "".join(piece for piece, _ in self.pieces).splitlines():
+                if text := normalise_space(line):
+                    self.page.blocks.append(Block(text, owner, hint, text_weight(text), 0))
+        elif text := normalise_space("".join(piece for piece, _ in self.pieces)):
             link = normalise_space("".join(piece for piece, in_link in self.pieces if in_link))
-            self.page.blocks.append(
-                Block(text, self.block_owner[-1], self.hints[-1], text_weight(text), text_weight(link))
-            )
+            self.page.blocks.append(Block(text, owner, hint, text_weight(text), text_weight(link)))
         self.pieces = []
 
 
