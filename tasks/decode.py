@@ -39,7 +39,8 @@ BINARY_MAGIC = (
 )
 
 META_CHARSET = re.compile(
-    rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
+    rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)|<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""",
+    re.IGNORECASE,
 )
 
 # Canonical name -> the codec that decodes it best (supersets, browser behaviour).
@@ -130,7 +131,7 @@ def declared_charset(data: bytes) -> str | None:
     'gb18030'
     """
     match = META_CHARSET.search(data[:SNIFF_WINDOW])
-    return canonical_encoding(match.group(1).decode("ascii")) if match else None
+    return canonical_encoding((match.group(1) or match.group(2)).decode("ascii")) if match else None
 
 
 def utf16_without_bom(data: bytes) -> str | None:

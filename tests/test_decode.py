@@ -130,6 +130,7 @@ def test_declared_charset_forms() -> None:
     assert declared_charset(b"<meta charset='Big5'>") == "big5"
     meta = b'<META HTTP-EQUIV="content-type" CONTENT="text/html;charset=ISO-8859-1">'
     assert declared_charset(meta) == "cp1252"
+    assert declared_charset(b'<?xml version="1.0" encoding="GBK"?><html>') == "gb18030"
     assert declared_charset(b"<p>no declaration</p>") is None
 
 
