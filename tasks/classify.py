@@ -25,6 +25,7 @@ from tasks import lexicon as lx
 from tasks import segment
 from tasks.model import BLANK, BODY, DROP, HEADING, LIST_ITEM, TITLE, Label, Line, Metadata, Removed
 
+CJK_SENTENCE_END = re.compile(r"[。！？][”」』）]*$")
 SENTENCE_END = re.compile(r"[.!?。！？…][\"'’”」』)）\]]*$")
 HEADLINE_BREAK = re.compile(r"[.!?。！？…:：;；,，、][\"'’”」』)）\]]*$")
 SENTENCE_MARK = re.compile(r"[.!?。！？][\"'’”」』)）]*(?:\s|$)|[。！？]")
@@ -121,7 +122,7 @@ def hotline(text: str) -> Verdict | None:
 def copyright_notice(text: str) -> Verdict | None:
     if len(text) <= 150 and lx.COPYRIGHT_START.search(text):
         return Verdict("copyright", "copyright.start")
-    if len(text) <= 80 and lx.COPYRIGHT_ANY.search(text):
+    if len(text) <= 80 and lx.COPYRIGHT_ANY.search(text) and not CJK_SENTENCE_END.search(text):
         return Verdict("copyright", "copyright.lexicon")
     return None
 

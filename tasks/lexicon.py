@@ -102,7 +102,7 @@ SOURCE_SUFFIX = re.compile(r"\s*(?:" + zh("来源 稿源") + r"|source)\s*[:：]
 NAME_EN = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|da|del|bin|al|la|le))*"
 BYLINE_EN = re.compile(
     r"^(?:By|BY|(?i:written by|story by|words by|text by|report by))\s+(?P<name>" + NAME_EN
-    + r"(?:\s*(?:,|and|&)\s*" + NAME_EN + r")*)"
+    + r"(?:\s+(?:and|&)\s+" + NAME_EN + r")*)"
     r"(?:\s*(?:\||｜|,|for|-|–|—|/|in)\s*(?P<org>[^.!?]{2,60}))?$",
 )
 BYLINE_ZH = re.compile(

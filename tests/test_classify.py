@@ -1,0 +1,253 @@
+"""Line classifier: categories per language and script, positions, and content that only looks like
+boilerplate."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tasks.classify import boilerplate, byline, classify, dateline, removed_lines, section_label
+from tasks.model import BODY, DROP, HEADING, TITLE, Line
+
+
+def lines_of(text: str) -> list[Line]:
+    rows = enumerate(text.split("\n"), 1)
+    return [Line(no, raw.strip(), indented=raw.startswith("\u3000")) for no, raw in rows]
+
+
+BODY_EN = (
+    "The port handled a record volume of containers in October, officials said on Tuesday, "
+    "citing stronger demand from exporters across the region."
+)
+BODY_EN_2 = (
+    "Analysts expect growth to slow next year as orders soften, although the new rail link should "
+    "cut costs for shippers. The operator plans two more berths."
+)
+BODY_ZH = (
+    "今年前十个月，港口集装箱吞吐量同比增长百分之八，创历史同期新高。"
+    "港口方面表示，新航线陆续开通带动了货量增长。"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Share on Facebook | Share on Twitter | Email", "share_widget"),
+        ("- +1", "share_widget"),
+        ("分享到：微信 朋友圈 微博", "share_widget"),
+        ("分享到：微信 朋友圈", "share_widget"),
+        ("Got a story for us? Call the newsroom on (020) 7946-0958", "hotline"),
+        ("- 新闻热线：0571-85100000", "hotline"),
+        ("- 報料郵箱: tips@example.hk", "hotline"),
+        ("Send your tips to desk@example.org", "hotline"),
+        ("互联网新闻信息服务许可证：12345678901", "licence"),
+        ("增值電信業務經營許可證:粵B2-20090059", "licence"),
+        ("京ICP备12345678号-1", "licence"),
+        ("This article may not be republished without written permission.", "licence"),
+        ("© 2024 Lakeside Gazette. All rights reserved.", "copyright"),
+        ("? 2010-2024 南方某某传媒有限公司", "copyright"),
+        ("版權所有 未經許可不得轉載", "copyright"),
+        ("Copyright 2023 Riverside Post", "copyright"),
+        ("Crowds gather at the pier on Sunday. (Photo: Lakeside Gazette)", "photo_caption"),
+        ("Crowds gather at the pier on Sunday. REUTERS/Ann Example", "photo_caption"),
+        ("A driver waits at the depot. (AP Photo/Sam Example)", "photo_caption"),
+        ("市民在公园赏花。 新华社记者 王明 摄", "photo_caption"),
+        ("（记者 李强 摄）", "photo_caption"),
+        ("開工現場。 某某區供圖", "photo_caption"),
+        ("图片来源：视觉中国", "photo_caption"),
+        ("Photo Gallery", "gallery_label"),
+        ("More photos", "gallery_label"),
+        ("高清組圖", "gallery_label"),
+        ("Related: Tram line to open in spring", "related_link"),
+        ("相关阅读：地铁新线缩短通勤时间", "related_link"),
+        ("延伸閱讀：港口吞吐量創新高", "related_link"),
+        ("MARKETS | Exporters brace for slower orders", "related_link"),
+        ("Sign up for our morning newsletter", "newsletter"),
+        ("下載客戶端，看更多新聞", "newsletter"),
+        ("扫码关注公众号", "newsletter"),
+        ("Advertisement", "advert"),
+        ("廣告", "advert"),
+        ("Editor: Jane Example", "editor_line"),
+        ("Reporting by Ann Lee; Editing by Tom Roe", "editor_line"),
+        ("责任编辑：王五", "editor_line"),
+        ("（編輯 李雷）", "editor_line"),
+        ("來源：某某日報", "editor_line"),
+    ],
+)
+def test_boilerplate_categories(text: str, category: str) -> None:
+    verdict = boilerplate(text)
+    assert verdict is not None and verdict.category == category
+    assert verdict.rule.startswith(category + ".")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The court ruled that the copyright on the film had expired, opening the way for new editions.",
+        "美国唱片工会表示：“播客在使用其它音乐时，一定要获得版权所有者或制作人的许可。”",
+        '"Call me on 555-0134 if anything changes," she told the driver before the train left.',
+        "Sales rose to 12,000 units in the quarter, the company said in a statement.",
+        "He shared the article on Facebook and Twitter before deleting it hours later.",
+        "Editor's Note:",
+        "writing by hand has these effects on memory.",
+        "该片由导演在上海拍摄。",
+        "Kanban boards",
+        "By the end of the year, the plant should employ 2,000 people.",
+    ],
+)
+def test_content_that_looks_like_boilerplate_is_kept(text: str) -> None:
+    assert boilerplate(text) is None
+
+
+def test_long_prose_needs_a_strong_rule() -> None:
+    prose = (
+        "Publishers said the new rules would make it easier to share articles on social media. "
+        "Critics said newsletters and apps would suffer. The ministry will publish details next week."
+    )
+    labels, _ = classify(lines_of(BODY_EN + "\n" + prose + "\n" + BODY_EN_2))
+    assert [label.kind for label in labels] == [BODY, BODY, BODY]
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("June 04,2018", dt.date(2018, 6, 4)),
+        ("Updated 06:59 PM, Tue May 08, 2018", dt.date(2018, 5, 8)),
+        ("2018-05-08 10:32", dt.date(2018, 5, 8)),
+        ("2018年5月8日", dt.date(2018, 5, 8)),
+        ("發佈時間：2018年05月08日 09:30", dt.date(2018, 5, 8)),
+        ("Published: 8 May 2018", dt.date(2018, 5, 8)),
+        ("Friday, 5 March 2021", dt.date(2021, 3, 5)),
+    ],
+)
+def test_dateline_formats(text: str, date: dt.date) -> None:
+    assert dateline(text) == date
+
+
+def test_sentences_with_dates_are_not_datelines() -> None:
+    assert dateline("The plant opened on June 4, 2018 after two years of work.") is None
+    assert dateline("2018年5月8日，上海市政府与企业签署了合作协议。") is None
+
+
+def test_bylines_and_section_labels() -> None:
+    assert byline("By Jane Example | The Lakeside Gazette") == ("Jane Example", "The Lakeside Gazette")
+    assert byline("By Jane Example, Staff Reporter") == ("Jane Example", None)
+    assert byline("本报记者 张伟") == ("张伟", None)
+    assert byline("某某晚报记者 刘洋") == ("刘洋", "某某晚报")
+    assert byline("by the river") is None
+    assert section_label("首頁 > 國內新聞 > 正文") is not None
+    assert section_label("Business | Markets") is not None
+    assert section_label("國內新聞") is not None
+    assert section_label("Friday Arts Diary") is None
+
+
+def test_header_title_dateline_byline_and_footer() -> None:
+    text = "\n".join([
+        "Share this article",
+        "World",
+        "Port volumes hit a record in October",
+        "Updated 09:15 PM, Fri Mar 25, 2016",
+        "By Jane Example | The Lakeside Gazette",
+        BODY_EN,
+        "Crowds gather at the pier on Sunday. (Photo: Lakeside Gazette)",
+        BODY_EN_2,
+        "Photo Gallery",
+        "Tram line to open in spring next year",
+        "Contact the newsroom: tips@example.com",
+        "© 2016 The Lakeside Gazette. All rights reserved.",
+    ])
+    lines = lines_of(text)
+    labels, meta = classify(lines)
+    assert meta.title == "Port volumes hit a record in October"
+    assert meta.published_date == dt.date(2016, 3, 25)
+    assert meta.byline == "Jane Example" and meta.source == "The Lakeside Gazette"
+    kinds = [label.kind for label in labels]
+    assert kinds == [DROP, DROP, TITLE, DROP, DROP, BODY, DROP, BODY, DROP, DROP, DROP, DROP]
+    categories = [r.category for r in removed_lines(lines, labels)]
+    assert categories == [
+        "share_widget", "section_label", "dateline", "byline", "photo_caption", "gallery_label",
+        "related_link", "hotline", "copyright",
+    ]
+    assert all(r.rule for r in removed_lines(lines, labels))
+
+
+def test_chinese_header_traditional() -> None:
+    text = "\n".join([
+        "分享到",
+        "國內新聞",
+        "港口吞吐量創歷史新高",
+        "2024年05月07日 02:49",
+        "某某日報記者 王芳",
+        "　　" + BODY_ZH,
+        "責任編輯：楊帆",
+        "互聯網新聞信息服務許可證:31120170006",
+    ])
+    labels, meta = classify(lines_of(text))
+    assert meta.title == "港口吞吐量創歷史新高"
+    assert meta.published_date == dt.date(2024, 5, 7)
+    assert meta.byline == "王芳"
+    assert [label.kind for label in labels] == [DROP, DROP, TITLE, DROP, DROP, BODY, DROP, DROP]
+
+
+def test_no_headline_when_the_text_starts_with_a_sentence() -> None:
+    labels, meta = classify(lines_of("Home > Business > News\n" + BODY_EN + "\n" + BODY_EN_2))
+    assert meta.title is None
+    assert [label.kind for label in labels] == [DROP, BODY, BODY]
+
+
+def test_unknown_section_word_above_headline_and_dateline() -> None:
+    text = "Sci-Tech\nRobots take over the night shift\n2019-05-04 01:40\n" + BODY_EN
+    labels, meta = classify(lines_of(text))
+    assert meta.title == "Robots take over the night shift"
+    assert labels[0].category == "section_label"
+
+
+def test_short_heading_between_body_paragraphs() -> None:
+    labels, _ = classify(lines_of(BODY_EN + "\nWhat comes next\n" + BODY_EN_2))
+    assert [label.kind for label in labels] == [BODY, HEADING, BODY]
+
+
+def test_hints_are_honoured() -> None:
+    lines = [Line(1, "Port volumes hit a record", hint="title"), Line(2, BODY_EN),
+             Line(3, "Key figures", hint="heading"), Line(4, "Containers: 2.1 million", hint="list_item")]
+    labels, meta = classify(lines)
+    assert [label.kind for label in labels] == ["title", BODY, "heading", "list_item"]
+    assert meta.title == "Port volumes hit a record"
+
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.mark.skipif(not (SEEDS / "seeds").is_dir(), reason="shared seeds not available")
+def test_seed_documents_exact() -> None:
+    from tasks.clean import clean_document
+
+    for expected_path in sorted((SEEDS / "eval" / "seeds").glob("*.json")):
+        expected = json.loads(expected_path.read_text("utf-8"))
+        source = SEEDS / "seeds" / expected["file"]
+        doc = clean_document(source.read_bytes(), source.name)
+        assert doc.metadata.title == expected["title"]
+        assert (doc.metadata.published_date.isoformat() if doc.metadata.published_date else None) == \
+            expected["published_date"]
+        assert len(doc.paragraphs) == len(expected["paragraphs"])
+
+
+@pytest.mark.skipif(not (SEEDS / "eval" / "textset-dev").is_dir(), reason="shared eval set not available")
+def test_textset_dev_quality_floor(tmp_path: Path) -> None:
+    """Quality regression on the dev set (structure only; character repairs are another stage's)."""
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        [sys.executable, str(root / "benchmarks" / "eval_sets.py"), str(SEEDS / "eval" / "textset-dev"),
+         "--pred", str(tmp_path), "--json", str(tmp_path / "score.json")],
+        capture_output=True, text=True, check=True,
+    )
+    assert "SCORE" in out.stdout
+    overall = json.loads((tmp_path / "score.json").read_text())["groups"]["ALL"]
+    assert overall["para_exact"] >= 0.95
+    assert overall["leak"] <= 0.02
+    assert overall["title"] >= 0.9 and overall["date"] >= 0.9

@@ -1,0 +1,74 @@
+"""Segmentation: hard-wrapped English and Chinese, line-per-paragraph blocks, full-width indents."""
+
+from __future__ import annotations
+
+import textwrap
+
+from tasks.model import BODY, DROP, HEADING, Label, Line
+from tasks.segment import segment, wrap_width
+
+
+def lines_of(text: str) -> list[Line]:
+    rows = enumerate(text.split("\n"), 1)
+    return [Line(no, raw.strip(), indented=raw.startswith("\u3000")) for no, raw in rows]
+
+
+def body_labels(lines: list[Line]) -> list[Label]:
+    return [Label(BODY) if line.text else Label("blank") for line in lines]
+
+
+PARA_1 = (
+    "Shanghai aims to enhance development of the automobile sector by cooperating with three "
+    "neighbouring provinces, officials said on Monday, as the region builds an industry cluster in "
+    "new-energy vehicles and connected cars."
+)
+PARA_2 = (
+    "The city is boosting links with the provinces to allocate resources across the delta, and "
+    "several carmakers have already moved plants there. “We can allocate resources better,” one said."
+)
+ZH_PARA = (
+    "在全球汽车产业变革发展的浪潮中，一场双向奔赴的合作在上海金山正式启航。项目签约到开工仅用时两个多月，"
+    "跑出了金山速度。这背后是金山区通过专班式服务和链式化保障，全力推动项目落地的结果。"
+)
+
+
+def test_wrapped_english_is_rejoined_with_spaces() -> None:
+    text = textwrap.fill(PARA_1, 74) + "\n\n" + textwrap.fill(PARA_2, 71)
+    lines = lines_of(text)
+    assert wrap_width(lines) is not None
+    assert [p.text for p in segment(lines, body_labels(lines))] == [PARA_1, PARA_2]
+
+
+def test_wrapped_chinese_is_rejoined_without_spaces() -> None:
+    text = textwrap.fill(ZH_PARA, 36) + "\n\n" + textwrap.fill(ZH_PARA, 36)
+    lines = lines_of(text)
+    assert [p.text for p in segment(lines, body_labels(lines))] == [ZH_PARA, ZH_PARA]
+
+
+def test_line_per_paragraph_blocks_stay_apart() -> None:
+    text = f"{PARA_1}\n{PARA_2}\n\n{PARA_2}\nA short line\nAnother short line"
+    lines = lines_of(text)
+    assert wrap_width(lines) is None
+    paragraphs = segment(lines, body_labels(lines))
+    assert [p.text for p in paragraphs] == [PARA_1, PARA_2, PARA_2, "A short line", "Another short line"]
+
+
+def test_short_lines_inside_a_wrapped_document_are_not_joined() -> None:
+    text = textwrap.fill(PARA_1, 74) + "\n\nWhat comes next\n\n" + textwrap.fill(PARA_2, 74)
+    lines = lines_of(text)
+    assert [p.text for p in segment(lines, body_labels(lines))] == [PARA_1, "What comes next", PARA_2]
+
+
+def test_full_width_indents_start_paragraphs() -> None:
+    text = "\u3000\u3000" + ZH_PARA + "\n\u3000\u3000" + ZH_PARA[:40] + "\n小标题\n\u3000\u3000" + ZH_PARA
+    lines = lines_of(text)
+    paragraphs = segment(lines, body_labels(lines))
+    assert [p.text for p in paragraphs] == [ZH_PARA, ZH_PARA[:40], "小标题", ZH_PARA]
+
+
+def test_dropped_lines_and_kinds() -> None:
+    lines = lines_of(f"Photo Gallery\n{PARA_1}\nKey figures\n{PARA_2}")
+    labels = [Label(DROP, "gallery_label", "gallery_label.lexicon"), Label(BODY), Label(HEADING), Label(BODY)]
+    paragraphs = segment(lines, labels)
+    expected = [(BODY, PARA_1), (HEADING, "Key figures"), (BODY, PARA_2)]
+    assert [(p.kind, p.text) for p in paragraphs] == expected
