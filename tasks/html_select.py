@@ -52,6 +52,7 @@ NEVER_CHROME_TAGS = frozenset(("html", "body", "main", "article", "form", "text"
 
 # Share of the page's prose a region named by a weak (strong) word must hold to count as a layout wrapper.
 WRAPPER_SHARE = {False: 0.4, True: 0.75}
+WRAPPER_PARAGRAPHS = 3
 LINK_DENSE = 0.5
 # Blocks with less prose weight than this and no sentence end are labels, not paragraphs.
 SHORT_PROSE = 60
@@ -117,21 +118,24 @@ def subtree_sums(page: Page, values: list[float]) -> list[float]:
 
 def chrome_regions(page: Page) -> list[str | None]:
     """Per element, the boilerplate category it is named for (None when it is not chrome)."""
-    prose = subtree_sums(page, [prose_weight(block) for block in page.blocks])
-    total = prose[0] if prose else 0.0
-    # Prose of each subtree outside chrome regions, children decided before parents.
+    total = sum(prose_weight(block) for block in page.blocks)
+    # Prose (and paragraphs) of each subtree outside chrome regions, children decided before parents.
     clean = [0.0] * len(page.elements)
+    paragraphs = [0] * len(page.elements)
     for block in page.blocks:
         clean[block.owner] += prose_weight(block)
+        paragraphs[block.owner] += not is_short(block) and prose_weight(block) > 0
     regions: list[str | None] = [None] * len(page.elements)
     for index in range(len(page.elements) - 1, -1, -1):
         element = page.elements[index]
         category, strong = chrome_category(element.tag, element.attrs)
-        if category and clean[index] < WRAPPER_SHARE[strong] * total:
+        wrapper = clean[index] >= WRAPPER_SHARE[strong] * total and paragraphs[index] >= WRAPPER_PARAGRAPHS
+        if category and not wrapper:
             regions[index] = category
-            clean[index] = 0.0
+            clean[index], paragraphs[index] = 0.0, 0
         if element.parent >= 0:
             clean[element.parent] += clean[index]
+            paragraphs[element.parent] += paragraphs[index]
     return regions
 
 
