@@ -21,6 +21,7 @@ from rinse.config import (
     local_path,
     set_prefect_env_defaults,
 )
+from tasks.discover import DEFAULT_BATCH_BYTES, DEFAULT_BATCH_FILES
 from tasks.warehouse import TABLES, WarehouseError, WarehouseLock, check_writable
 
 
@@ -34,6 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--warehouse", default=DEFAULT_WAREHOUSE, metavar="DIR_OR_URI",
                        help=f"warehouse folder (default: {DEFAULT_WAREHOUSE}/)")
         p.add_argument("--workers", type=int, default=None, help="worker processes (default: one per CPU)")
+        p.add_argument("--batch-mb", type=float, default=DEFAULT_BATCH_BYTES / 2**20,
+                       help="close a batch at this many MB of input (default: %(default)s)")
+        p.add_argument("--batch-files", type=int, default=DEFAULT_BATCH_FILES,
+                       help="close a batch at this many files (default: %(default)s)")
 
     run = sub.add_parser("run", help="run the clean-corpus flow once")
     add_locations(run)
@@ -78,13 +83,17 @@ def format_summary(totals: dict) -> str:
     ])
 
 
+def batch_limits(args: argparse.Namespace) -> dict:
+    return {"batch_bytes": int(args.batch_mb * 2**20), "batch_files": args.batch_files}
+
+
 def command_run(args: argparse.Namespace) -> int:
     inputs = args.input or [DEFAULT_INPUT]
     check_run_possible(inputs, args.warehouse, args.wait)
     from flows.clean_corpus import clean_corpus
 
     totals = clean_corpus(inputs=inputs, warehouse=args.warehouse, workers=args.workers,
-                          wait_for_lock=args.wait)
+                          wait_for_lock=args.wait, **batch_limits(args))
     print(format_summary(totals))
     return 0
 
@@ -102,7 +111,7 @@ def command_serve(args: argparse.Namespace) -> int:
 
     clean_corpus.serve(
         name=args.name, cron=args.cron,
-        parameters={"inputs": inputs, "warehouse": warehouse, "workers": args.workers},
+        parameters={"inputs": inputs, "warehouse": warehouse, "workers": args.workers, **batch_limits(args)},
         global_limit=ConcurrencyLimitConfig(limit=1, collision_strategy="CANCEL_NEW"),
     )
     return 0
