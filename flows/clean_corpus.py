@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from prefect import flow, get_run_logger
+from prefect import Flow, flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -150,6 +150,11 @@ def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREH
     logger.info(markdown)
     create_markdown_artifact(markdown=markdown, key="clean-corpus-summary", description="rinse run summary")
     return totals.as_dict()
+
+
+def clean_corpus_for(workers: int | None) -> Flow:
+    """``clean_corpus`` with a task runner of one thread per worker process."""
+    return clean_corpus.with_options(task_runner=ThreadPoolTaskRunner(max_workers=worker_count(workers)))
 
 
 def _commit(wh: Path, index: WarehouseIndex, batch: BatchSummary, totals: RunTotals,

@@ -90,9 +90,9 @@ def batch_limits(args: argparse.Namespace) -> dict:
 def command_run(args: argparse.Namespace) -> int:
     inputs = args.input or [DEFAULT_INPUT]
     check_run_possible(inputs, args.warehouse, args.wait)
-    from flows.clean_corpus import clean_corpus
+    from flows.clean_corpus import clean_corpus_for
 
-    totals = clean_corpus(inputs=inputs, warehouse=args.warehouse, workers=args.workers,
+    totals = clean_corpus_for(args.workers)(inputs=inputs, warehouse=args.warehouse, workers=args.workers,
                           wait_for_lock=args.wait, **batch_limits(args))
     print(format_summary(totals))
     return 0
@@ -107,9 +107,9 @@ def command_serve(args: argparse.Namespace) -> int:
     check_writable(local_path(warehouse))
     from prefect.client.schemas.objects import ConcurrencyLimitConfig
 
-    from flows.clean_corpus import clean_corpus
+    from flows.clean_corpus import clean_corpus_for
 
-    clean_corpus.serve(
+    clean_corpus_for(args.workers).serve(
         name=args.name, cron=args.cron,
         parameters={"inputs": inputs, "warehouse": warehouse, "workers": args.workers, **batch_limits(args)},
         global_limit=ConcurrencyLimitConfig(limit=1, collision_strategy="CANCEL_NEW"),
