@@ -43,7 +43,8 @@ def predict(path: Path) -> dict:
 def predict_mojibake(set_dir: Path, pred_dir: Path) -> None:
     from tasks.repair import repair_text
 
-    cases = [json.loads(line) for line in (set_dir / "mojibake.jsonl").read_text("utf-8").splitlines() if line]
+    lines = (set_dir / "mojibake.jsonl").read_text("utf-8").splitlines()
+    cases = [json.loads(line) for line in lines if line]
     with open(pred_dir / "mojibake.jsonl", "w", encoding="utf-8") as out:
         for case in cases:
             out.write(json.dumps({"id": case["id"], "output": repair_text(case["corrupted"])[0]}) + "\n")
