@@ -124,7 +124,7 @@ def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREH
         staging = wh / STAGING / totals.run_id
         staging.mkdir(parents=True)
         known = index.known(PIPELINE_VERSION)
-        batch_iter = batches(discover(roots), batch_bytes, batch_files)
+        batch_iter = batches(discover(roots, skip=[wh]), batch_bytes, batch_files)
         head = list(itertools.islice(batch_iter, 2))
         with batch_pool(workers, len(head) > 1) as pool:
             pending: deque = deque()

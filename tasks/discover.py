@@ -63,29 +63,34 @@ def _file_ref(root: Path, path: Path) -> FileRef | None:
     return FileRef(str(root), rel, str(path), st.st_size)
 
 
-def _walk(folder: Path, root: Path) -> Iterator[FileRef]:
+def _walk(folder: Path, root: Path, skip: frozenset[Path]) -> Iterator[FileRef]:
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         if is_hidden(entry.name):
             continue
         if entry.is_dir(follow_symlinks=False):
-            yield from _walk(Path(entry.path), root)
+            if Path(entry.path) not in skip:
+                yield from _walk(Path(entry.path), root, skip)
         elif not entry.is_dir():
             ref = _file_ref(root, Path(entry.path))
             if ref is not None:
                 yield ref
 
 
-def walk_root(root: str | os.PathLike) -> Iterator[FileRef]:
-    """Every non-hidden file under ``root``, in sorted order, folders in place (``a``, ``b/c``, ``d``)."""
+def walk_root(root: str | os.PathLike, skip: Iterable[str | os.PathLike] = ()) -> Iterator[FileRef]:
+    """Every non-hidden file under ``root``, in sorted order, folders in place (``a``, ``b/c``, ``d``).
+
+    Folders in ``skip`` (e.g. the warehouse, when it sits inside the input) are not entered.
+    """
     root_path = Path(root).resolve()
-    yield from _walk(root_path, root_path)
+    yield from _walk(root_path, root_path, frozenset(Path(p).resolve() for p in skip))
 
 
-def discover(roots: Iterable[str | os.PathLike]) -> Iterator[FileRef]:
+def discover(roots: Iterable[str | os.PathLike], skip: Iterable[str | os.PathLike] = ()) -> Iterator[FileRef]:
     """Walk each root in turn; a ``source_path`` already found under an earlier root is skipped."""
     seen: set[str] = set()
+    skip = tuple(skip)
     for root in roots:
-        for ref in walk_root(root):
+        for ref in walk_root(root, skip):
             if ref.rel_path in seen:
                 log.warning("skipping %s: source_path %r already came from an earlier input", ref.path,
                             ref.rel_path)

@@ -67,3 +67,10 @@ def test_a_file_bigger_than_a_batch_gets_its_own_batch() -> None:
 def test_batches_keep_order_and_lose_nothing() -> None:
     refs = refs_of([7] * 23)
     assert [r for b in batches(refs, max_bytes=50) for r in b] == refs
+
+
+def test_skipped_folders_are_not_entered(tmp_path: Path) -> None:
+    (tmp_path / "warehouse" / "documents").mkdir(parents=True)
+    (tmp_path / "warehouse" / "documents" / "part-1.parquet").write_bytes(b"PAR1")
+    (tmp_path / "story.txt").write_text("x")
+    assert [r.rel_path for r in discover([tmp_path], skip=[tmp_path / "warehouse"])] == ["story.txt"]
