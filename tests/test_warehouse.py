@@ -6,6 +6,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
+import tasks.batch as batch
 import tasks.warehouse as warehouse
 from rinse import PIPELINE_VERSION
 from tasks.batch import process_batch
@@ -26,10 +27,10 @@ from tasks.warehouse import (
 )
 
 
-def ingest(root: Path, wh: Path, run_id: str, max_files: int = 2) -> None:
+def ingest(root: Path, wh: Path, run_id: str, max_files: int = 2, version: str = PIPELINE_VERSION) -> None:
     """What the flow does, without Prefect: recover, clean in batches, commit in order."""
     index = recover(wh)
-    known = index.known(PIPELINE_VERSION)
+    known = index.known(version)
     staging = wh / STAGING / run_id
     for n, refs in enumerate(batches(walk_root(root), max_files=max_files)):
         summary = process_batch(refs, {r.rel_path: known[r.rel_path] for r in refs if r.rel_path in known},
@@ -106,6 +107,17 @@ def test_changed_file_replaces_its_document_and_child_rows(corpus, tmp_path) -> 
     doc_ids = {d["doc_id"] for d in rows(wh, "documents")}
     assert {p["doc_id"] for p in rows(wh, "paragraphs")} <= doc_ids
     assert old["doc_id"] not in {p["doc_id"] for p in rows(wh, "paragraphs")}
+
+
+def test_new_pipeline_version_cleans_everything_again_in_place(corpus, tmp_path, monkeypatch) -> None:
+    wh = tmp_path / "wh"
+    ingest(corpus, wh, "r1")
+    before = {t: len(rows(wh, t)) for t in ("documents", "paragraphs", "removed", "rejects")}
+    monkeypatch.setattr(batch, "PIPELINE_VERSION", "next")
+    ingest(corpus, wh, "r2", version="next")
+    assert {t: len(rows(wh, t)) for t in before} == before
+    assert {d["pipeline_version"] for d in rows(wh, "documents")} == {"next"}
+    assert {d["run_id"] for d in rows(wh, "documents")} == {"r2"}
 
 
 def test_file_that_becomes_empty_turns_from_document_into_reject(corpus, tmp_path) -> None:
