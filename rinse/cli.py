@@ -1,4 +1,4 @@
-"""``rinse`` command line: ``run``, ``serve``, ``compact``.
+"""``rinse`` command line: ``run``, ``serve``, ``compact``, ``eval``.
 
 Prefect is imported only inside the commands that need it (after the environment
 defaults are set), so the checks that refuse a run answer fast and without a server,
@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from rinse.config import (
     DEFAULT_CRON,
@@ -50,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     compact = sub.add_parser("compact", help="merge each table's small Parquet files into few")
     compact.add_argument("--warehouse", default=DEFAULT_WAREHOUSE, metavar="DIR_OR_URI")
     compact.add_argument("--table", choices=TABLES, action="append", help="table (default: all)")
+    evaluate = sub.add_parser("eval", help="score the cleaning core on an evaluation set (a source checkout)")
+    evaluate.add_argument("set_dir", help="e.g. ../shared/eval/textset-dev or ../shared/eval/external")
+    evaluate.add_argument("extra", nargs=argparse.REMAINDER, help="passed on to benchmarks/eval_sets.py")
     return parser
 
 
@@ -129,7 +134,14 @@ def command_compact(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": command_run, "serve": command_serve, "compact": command_compact}
+def command_eval(args: argparse.Namespace) -> int:
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "eval_sets.py"
+    if not script.exists():
+        raise UsageError(f"{script} is missing: rinse eval needs a source checkout (pip install -e .)")
+    return subprocess.call([sys.executable, str(script), args.set_dir, *args.extra])
+
+
+COMMANDS = {"run": command_run, "serve": command_serve, "compact": command_compact, "eval": command_eval}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
