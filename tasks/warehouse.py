@@ -16,6 +16,7 @@ import datetime as dt
 import errno
 import fcntl
 import hashlib
+import json
 import logging
 import os
 import shutil
@@ -38,6 +39,7 @@ STAGING = ".staging"
 LOCK_FILE = ".lock"
 TMP_PREFIX = ".part-"
 EMPTY_PART = "part-empty.parquet"
+COMPACT_JOURNAL = ".compact.json"
 
 SCHEMAS: dict[str, pa.Schema] = {
     "documents": pa.schema([
@@ -333,12 +335,14 @@ def load_index(warehouse: Path) -> tuple[WarehouseIndex, dict[str, dict[Path, se
 def recover(warehouse: Path) -> WarehouseIndex:
     """Clean up after a killed run, then return the index of what the warehouse holds.
 
-    Removes staging and temp files, a second row per ``source_path``, and child rows
-    whose document is missing.  Returns the index.
+    Removes staging and temp files, finishes or undoes a killed compaction, and removes a
+    second row per ``source_path`` and child rows whose document is missing.
     """
     shutil.rmtree(warehouse / STAGING, ignore_errors=True)
     for tmp in warehouse.rglob(f"{TMP_PREFIX}*.tmp"):
         tmp.unlink(missing_ok=True)
+    for journal in warehouse.glob(f"*/{COMPACT_JOURNAL}"):
+        _finish_compaction(journal)
     index, stale = load_index(warehouse)
     for table, files in stale.items():
         column = "doc_id" if table in CHILD_TABLES else "source_path"
@@ -465,22 +469,32 @@ def write_run(warehouse: Path, row: dict) -> Path:
 def compact(warehouse: Path, table: str, max_rows: int = 1_000_000) -> int:
     """Merge a table's files into as few as possible; returns the number of files removed.
 
-    Each merged file appears atomically before the files it replaces are unlinked, so a
-    reader can briefly see rows twice but never misses one.  Run it under the warehouse lock.
+    A hidden journal names the files being replaced and their replacements, so a killed
+    compaction is finished or undone by ``recover`` (never leaving rows twice).  Readers
+    may briefly see rows twice while it runs.  Run it under the warehouse lock.
     """
     parts = part_files(warehouse, table)
     if len(parts) < 2:
         return 0
     merged = pa.concat_tables(read_part(p, table) for p in parts)
-    if not len(merged):
-        for p in parts[1:]:
-            p.unlink()
-        return len(parts) - 1
-    stem = table_dir(warehouse, table) / f"part-c{uuid.uuid4().hex[:12]}"
-    written = [
-        write_atomic(merged.slice(start, max_rows), stem.with_name(f"{stem.name}-{n:05d}.parquet"))
-        for n, start in enumerate(range(0, len(merged), max_rows))
-    ]
-    for p in parts:
-        p.unlink()
-    return len(parts) - len(written)
+    folder = table_dir(warehouse, table)
+    stamp = uuid.uuid4().hex[:12]
+    new = [folder / f"part-c{stamp}-{n:05d}.parquet" for n in range(max(1, -(-len(merged) // max_rows)))]
+    journal = folder / COMPACT_JOURNAL
+    pending = folder / f"{TMP_PREFIX}{stamp}.tmp"
+    pending.write_text(json.dumps({"old": [p.name for p in parts], "new": [p.name for p in new]}))
+    os.replace(pending, journal)
+    for n, dest in enumerate(new):
+        write_atomic(merged.slice(n * max_rows, max_rows), dest)
+    _finish_compaction(journal)
+    return len(parts) - len(new)
+
+
+def _finish_compaction(journal: Path) -> None:
+    """Complete a compaction whose merged files all exist, else undo it; then drop the journal."""
+    plan = json.loads(journal.read_text())
+    folder = journal.parent
+    done = all((folder / name).exists() for name in plan["new"])
+    for name in plan["old"] if done else plan["new"]:
+        (folder / name).unlink(missing_ok=True)
+    journal.unlink()

@@ -193,6 +193,27 @@ def test_compact_merges_files_and_keeps_rows(corpus, tmp_path) -> None:
     assert sorted(rows(wh, "paragraphs"), key=lambda r: (r["doc_id"], r["ordinal"])) == before
 
 
+@pytest.mark.parametrize("merged_written", [True, False])
+def test_recover_finishes_or_undoes_a_killed_compaction(corpus, tmp_path, monkeypatch, merged_written):
+    wh = tmp_path / "wh"
+    ingest(corpus, wh, "r1", max_files=1)
+    before = sorted(rows(wh, "paragraphs"), key=lambda r: (r["doc_id"], r["ordinal"]))
+
+    def killed(journal):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(warehouse, "_finish_compaction", killed)
+    if not merged_written:
+        monkeypatch.setattr(warehouse, "write_atomic", lambda data, dest: killed(dest))
+    with pytest.raises(KeyboardInterrupt):
+        compact(wh, "paragraphs")
+    monkeypatch.undo()
+    recover(wh)
+    assert len(part_files(wh, "paragraphs")) == (1 if merged_written else 3)
+    assert sorted(rows(wh, "paragraphs"), key=lambda r: (r["doc_id"], r["ordinal"])) == before
+    assert not (wh / "paragraphs" / ".compact.json").exists()
+
+
 def test_doc_id_depends_on_path_and_content() -> None:
     ids = {doc_id_for(p, s) for p in ("a.txt", "b.txt") for s in ("1" * 64, "2" * 64)}
     assert len(ids) == 4 and all(len(i) == 24 for i in ids)
