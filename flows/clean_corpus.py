@@ -30,7 +30,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from rinse import PIPELINE_VERSION
 from rinse.config import DEFAULT_INPUT, DEFAULT_WAREHOUSE, input_roots, local_path, worker_count
-from tasks.batch import BatchSummary
+from tasks.batch import BatchSummary, process_batch
 from tasks.clean import CleanConfig
 from tasks.discover import DEFAULT_BATCH_BYTES, DEFAULT_BATCH_FILES, FileRef, batches, discover
 from tasks.prefect_tasks import clean_batch
@@ -121,6 +121,7 @@ def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREH
     with WarehouseLock(wh, wait=wait_for_lock):
         index = recover(wh)
         totals = RunTotals(run_id=new_run_id(started))
+        committer = Committer(wh, index, totals, logger)
         staging = wh / STAGING / totals.run_id
         staging.mkdir(parents=True)
         known = index.known(PIPELINE_VERSION)
@@ -129,12 +130,13 @@ def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREH
         with batch_pool(workers, len(head) > 1) as pool:
             pending: deque = deque()
             for batch_no, refs in enumerate(itertools.chain(head, batch_iter)):
-                pending.append(clean_batch.submit(refs, known_subset(refs, known), str(staging),
-                                                  totals.run_id, batch_no, config, pool))
+                pending.append((refs, clean_batch.submit(refs, known_subset(refs, known), str(staging),
+                                                         totals.run_id, batch_no, config, pool)))
                 if len(pending) > workers:
-                    _commit(wh, index, pending.popleft().result(), totals, logger)
+                    committer.commit_next(pending)
             while pending:
-                _commit(wh, index, pending.popleft().result(), totals, logger)
+                committer.commit_next(pending)
+        committer.reclean_orphaned_duplicates(staging, config)
         shutil.rmtree(wh / STAGING, ignore_errors=True)
         config_json = json.dumps({"inputs": [str(r) for r in roots], "warehouse": str(wh), "workers": workers,
                                   "batch_bytes": batch_bytes, "batch_files": batch_files, **asdict(config)})
@@ -157,12 +159,49 @@ def clean_corpus_for(workers: int | None) -> Flow:
     return clean_corpus.with_options(task_runner=ThreadPoolTaskRunner(max_workers=worker_count(workers)))
 
 
-def _commit(wh: Path, index: WarehouseIndex, batch: BatchSummary, totals: RunTotals,
-            logger: logging.Logger | logging.LoggerAdapter) -> None:
-    part_name = f"part-{totals.run_id}-{batch.batch_no:06d}.parquet"
-    result = commit_batch(wh, index, batch.staged, part_name)
-    for staged in batch.staged.values():
-        Path(staged).unlink(missing_ok=True)
-    totals.add(batch, result.n_documents, result.rejected_by_reason, result.removed_by_category)
-    logger.info("batch %d: %d files, %d unchanged, %d documents, %d rejected", batch.batch_no, batch.n_files,
-                batch.n_unchanged, result.n_documents, sum(result.rejected_by_reason.values()))
+@dataclass
+class Committer:
+    """Commits batches in order and keeps the run's totals."""
+
+    wh: Path
+    index: WarehouseIndex
+    totals: RunTotals
+    logger: logging.Logger | logging.LoggerAdapter
+    duplicate_refs: dict[str, FileRef] = field(default_factory=dict)
+    last_batch_no: int = -1
+
+    def commit_next(self, pending: deque) -> None:
+        """Wait for the oldest pending batch and commit it."""
+        refs, future = pending.popleft()
+        self.commit(refs, future.result())
+
+    def commit(self, refs: list[FileRef], batch: BatchSummary) -> None:
+        self.last_batch_no = batch.batch_no
+        part_name = f"part-{self.totals.run_id}-{batch.batch_no:06d}.parquet"
+        result = commit_batch(self.wh, self.index, batch.staged, part_name)
+        for staged in batch.staged.values():
+            Path(staged).unlink(missing_ok=True)
+        self.totals.add(batch, result.n_documents, result.rejected_by_reason, result.removed_by_category)
+        self.duplicate_refs.update((r.rel_path, r) for r in refs if self.index.is_duplicate(r.rel_path))
+        self.logger.info("batch %d: %d files, %d unchanged, %d documents, %d rejected", batch.batch_no,
+                         batch.n_files, batch.n_unchanged, result.n_documents,
+                         sum(result.rejected_by_reason.values()))
+
+    def reclean_orphaned_duplicates(self, staging: Path, config: CleanConfig) -> None:
+        """Clean again the duplicates whose kept document was replaced during this run.
+
+        Their counts move from ``unchanged`` (or ``rejected: duplicate``, when this run
+        rejected them) to what they are now.
+        """
+        orphans = [r for p, r in self.duplicate_refs.items() if self.index.orphaned_duplicate(p)]
+        if not orphans:
+            return
+        this_run = sum(self.index.paths[r.rel_path].file.name.startswith(f"part-{self.totals.run_id}-")
+                       for r in orphans)
+        self.totals.unchanged -= len(orphans) - this_run
+        self.totals.rejected -= this_run
+        self.totals.rejected_by_reason.subtract({"duplicate": this_run})
+        self.totals.rejected_by_reason += Counter()  # drop zero counts
+        batch = process_batch(orphans, {}, str(staging), self.totals.run_id, self.last_batch_no + 1, config)
+        batch.n_files = 0  # already seen
+        self.commit(orphans, batch)

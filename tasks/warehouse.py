@@ -278,15 +278,22 @@ class WarehouseIndex:
             self.path_by_doc.pop(entry.doc_id, None)
         return entry
 
+    def is_duplicate(self, path: str) -> bool:
+        entry = self.paths.get(path)
+        return entry is not None and entry.reason == "duplicate"
+
+    def orphaned_duplicate(self, path: str) -> bool:
+        """A ``duplicate`` reject whose kept document is gone (it was replaced)."""
+        return self.is_duplicate(path) and self.paths[path].duplicate_of not in self.path_by_doc
+
     def known(self, pipeline_version: str) -> dict[str, str | None]:
         """source_path -> sha of the rows that need no new work under ``pipeline_version``.
 
-        A ``duplicate`` reject whose kept document is gone is left out, so it is cleaned again.
+        An orphaned duplicate is left out, so it is cleaned again.
         """
         return {
             path: e.sha for path, e in self.paths.items()
-            if e.pipeline_version == pipeline_version
-            and not (e.reason == "duplicate" and e.duplicate_of not in self.path_by_doc)
+            if e.pipeline_version == pipeline_version and not self.orphaned_duplicate(path)
         }
 
 

@@ -69,6 +69,33 @@ def test_flow_on_the_seeds_reruns_replaces_and_rejects_duplicates(prefect_harnes
     assert [r["n_documents_written"] for r in sorted(runs, key=lambda r: r["started_at"])] == [
         totals["documents_written"], 0, 1]
 
+    kept = seeds_copy / "sample_mojibake.txt"
+    kept.write_bytes(kept.read_bytes().replace(b"Twelve stations", b"Fifteen stations"))
+    fourth = run_flow(seeds_copy, wh, workers=1)
+    assert fourth["documents_written"] == 2 and fourth["rejected"] == 0
+    assert fourth["unchanged"] == n_seeds - 1
+    docs = {d["source_path"]: d for d in dataset_rows(wh, "documents")}
+    assert "Fifteen" in docs["sample_mojibake.txt"]["text"]
+    assert "Twelve" in docs["sample_mojibake_copy.txt"]["text"]
+    assert not [r for r in dataset_rows(wh, "rejects") if r["reason"] == "duplicate"]
+
+
+def test_copy_rejected_before_its_original_changes_in_the_same_run_is_kept(prefect_harness, tmp_path):
+    root, wh = tmp_path / "in", tmp_path / "wh"
+    root.mkdir()
+    story = "Harbour tunnel reopens\n\nThe tunnel reopened on Sunday after repairs to its lighting.\n"
+    (root / "z_original.txt").write_text(story)
+    run_flow(root, wh, workers=1)
+    (root / "a_copy.txt").write_text(story)
+    (root / "z_original.txt").write_text(story.replace("Sunday", "Monday"))
+    totals = run_flow(root, wh, workers=1, batch_files=1)
+    assert (totals["files_seen"], totals["documents_written"], totals["rejected"], totals["unchanged"]) == (
+        2, 2, 0, 0)
+    assert totals["rejected_by_reason"] == {}
+    docs = {d["source_path"]: d["text"] for d in dataset_rows(wh, "documents")}
+    assert "Sunday" in docs["a_copy.txt"] and "Monday" in docs["z_original.txt"]
+    assert dataset_rows(wh, "rejects") == []
+
 
 def test_flow_with_a_process_pool_writes_the_same_documents(prefect_harness, seeds_copy, tmp_path):
     one = run_flow(seeds_copy, tmp_path / "one", workers=1)
