@@ -36,6 +36,7 @@ from tasks.discover import DEFAULT_BATCH_BYTES, DEFAULT_BATCH_FILES, FileRef, ba
 from tasks.prefect_tasks import clean_batch
 from tasks.warehouse import (
     STAGING,
+    CommitResult,
     WarehouseIndex,
     WarehouseLock,
     check_writable,
@@ -64,14 +65,24 @@ class RunTotals:
         return {f.name: dict(v) if isinstance(v := getattr(self, f.name), Counter) else v
                 for f in fields(self)}
 
-    def add(self, batch: BatchSummary, committed_docs: int, rejected: Counter, removed: Counter) -> None:
+    def add(self, batch: BatchSummary, committed: CommitResult) -> None:
         self.files_seen += batch.n_files
         self.unchanged += batch.n_unchanged
         self.bytes_in += batch.bytes_in
-        self.documents_written += committed_docs
-        self.rejected += sum(rejected.values())
-        self.rejected_by_reason.update(rejected)
-        self.removed_by_category.update(removed)
+        self.documents_written += committed.n_documents
+        self.rejected += sum(committed.rejected_by_reason.values())
+        self.rejected_by_reason.update(committed.rejected_by_reason)
+        self.removed_by_category.update(committed.removed_by_category)
+
+    def runs_row(self, started: dt.datetime, config: dict) -> dict:
+        """This run's row of the ``runs`` table."""
+        return {
+            "run_id": self.run_id, "flow_run_id": str(flow_run.get_id() or ""), "started_at": started,
+            "finished_at": dt.datetime.now(dt.timezone.utc), "n_files_seen": self.files_seen,
+            "n_documents_written": self.documents_written, "n_unchanged": self.unchanged,
+            "n_rejected": self.rejected, "bytes_in": self.bytes_in, "pipeline_version": PIPELINE_VERSION,
+            "config": json.dumps(config),
+        }
 
 
 def new_run_id(now: dt.datetime) -> str:
@@ -138,15 +149,9 @@ def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREH
                 committer.commit_next(pending)
         committer.reclean_orphaned_duplicates(staging, config)
         shutil.rmtree(wh / STAGING, ignore_errors=True)
-        config_json = json.dumps({"inputs": [str(r) for r in roots], "warehouse": str(wh), "workers": workers,
-                                  "batch_bytes": batch_bytes, "batch_files": batch_files, **asdict(config)})
-        write_run(wh, {
-            "run_id": totals.run_id, "flow_run_id": str(flow_run.get_id() or ""), "started_at": started,
-            "finished_at": dt.datetime.now(dt.timezone.utc), "n_files_seen": totals.files_seen,
-            "n_documents_written": totals.documents_written, "n_unchanged": totals.unchanged,
-            "n_rejected": totals.rejected, "bytes_in": totals.bytes_in, "pipeline_version": PIPELINE_VERSION,
-            "config": config_json,
-        })
+        write_run(wh, totals.runs_row(started, {
+            "inputs": [str(r) for r in roots], "warehouse": str(wh), "workers": workers,
+            "batch_bytes": batch_bytes, "batch_files": batch_files, **asdict(config)}))
         ensure_tables(wh)
     markdown = summary_markdown(totals)
     logger.info(markdown)
@@ -181,7 +186,7 @@ class Committer:
         result = commit_batch(self.wh, self.index, batch.staged, part_name)
         for staged in batch.staged.values():
             Path(staged).unlink(missing_ok=True)
-        self.totals.add(batch, result.n_documents, result.rejected_by_reason, result.removed_by_category)
+        self.totals.add(batch, result)
         self.duplicate_refs.update((r.rel_path, r) for r in refs if self.index.is_duplicate(r.rel_path))
         self.logger.info("batch %d: %d files, %d unchanged, %d documents, %d rejected", batch.batch_no,
                          batch.n_files, batch.n_unchanged, result.n_documents,
