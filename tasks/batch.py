@@ -34,7 +34,6 @@ class BatchSummary:
     rejected_by_reason: Counter = field(default_factory=Counter)
     removed_by_category: Counter = field(default_factory=Counter)
     staged: dict[str, str] = field(default_factory=dict)
-    keys: list[tuple[str, str, str]] = field(default_factory=list)  # (source_path, sha256, doc_id)
 
 
 def one_line(exc: BaseException) -> str:
@@ -122,7 +121,6 @@ def process_batch(refs: list[FileRef], known: dict[str, str | None], staging_dir
         rows["paragraphs"] += paragraph_rows(doc_id, doc)
         rows["removed"] += [{"doc_id": doc_id, "line_no": r.line_no, "text": r.text, "category": r.category,
                              "rule": r.rule} for r in doc.removed]
-        summary.keys.append((ref.rel_path, sha, doc_id))
     summary.n_documents = len(rows["documents"])
     summary.n_rejected = len(rows["rejects"])
     summary.rejected_by_reason.update(r["reason"] for r in rows["rejects"])
