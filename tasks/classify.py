@@ -435,8 +435,9 @@ def mark_headings(units: Units, start: int) -> None:
             continue
         short = len(text) <= MAX_CJK_HEADING if is_cjk(text) else len(text.split()) <= MAX_HEADING_WORDS
         following = units.texts[i + 1]
-        between_body = units.kinds[i - 1] == BODY and units.kinds[i + 1] == BODY
-        if short and between_body and SENTENCE_END.search(following) and len(following) > 2 * len(text):
+        kept_before = next((k for k in reversed(units.kinds[start:i]) if k != DROP), None)
+        between_body = kept_before in (BODY, HEADING) and units.kinds[i + 1] == BODY
+        if short and between_body and SENTENCE_END.search(following) and len(following) > len(text):
             units.kinds[i] = HEADING
 
 
