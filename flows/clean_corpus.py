@@ -1,9 +1,10 @@
 """The ``clean-corpus`` flow: discover input files, clean them in batches, commit to the warehouse.
 
 One task per batch; each batch task hands its CPU work to a process pool (``spawn``)
-created here, so N task threads wait on N worker processes.  Everything that touches
-the warehouse (recovery, commits, the ``runs`` row) happens in this process, under the
-warehouse lock, with batches committed in batch order.
+created here, or to an existing Dask cluster (``dask_address``), so N task threads wait
+on N workers.  The workers run only ``process_batch`` (no Prefect); every Prefect call
+and everything that touches the warehouse index (recovery, commits, the ``runs`` row)
+happens in this process, under the warehouse lock, with batches committed in batch order.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import shutil
 import uuid
 from collections import Counter, deque
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -29,7 +30,14 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from rinse import PIPELINE_VERSION
-from rinse.config import DEFAULT_INPUT, DEFAULT_WAREHOUSE, input_roots, local_path, worker_count
+from rinse.config import (
+    DEFAULT_INPUT,
+    DEFAULT_WAREHOUSE,
+    UsageError,
+    input_roots,
+    local_path,
+    worker_count,
+)
 from tasks.batch import BatchSummary, process_batch
 from tasks.clean import CleanConfig
 from tasks.discover import DEFAULT_BATCH_BYTES, DEFAULT_BATCH_FILES, FileRef, batches, discover
@@ -45,6 +53,8 @@ from tasks.warehouse import (
     recover,
     write_run,
 )
+
+DASK_CONNECT_TIMEOUT = "10s"
 
 
 @dataclass
@@ -103,9 +113,35 @@ def summary_markdown(totals: RunTotals) -> str:
     return "\n".join(lines)
 
 
+def cluster_threads(dask_address: str) -> int:
+    """The number of worker threads of the Dask cluster at ``dask_address``."""
+    from distributed import Client
+
+    try:
+        with Client(dask_address, timeout=DASK_CONNECT_TIMEOUT) as client:
+            return max(1, sum(client.nthreads().values()))
+    except OSError as exc:
+        raise UsageError(f"cannot reach the Dask scheduler at {dask_address}: {exc}") from exc
+
+
+def batch_workers(workers: int | None, dask_address: str | None = None) -> int:
+    """Batches cleaned at once: ``workers``, else one per CPU (or per thread of the Dask cluster)."""
+    if workers is None and dask_address:
+        return cluster_threads(dask_address)
+    return worker_count(workers)
+
+
 @contextmanager
-def batch_pool(workers: int, several_batches: bool) -> Iterator[ProcessPoolExecutor | None]:
-    """A spawn-based process pool, or ``None`` (clean in-process) for one worker or one batch."""
+def batch_pool(workers: int, several_batches: bool, dask_address: str | None = None
+               ) -> Iterator[Executor | None]:
+    """Where batches are cleaned: the Dask cluster at ``dask_address``, a spawn-based process
+    pool, or ``None`` (in-process) for one worker or one batch."""
+    if dask_address:
+        from distributed import Client
+
+        with Client(dask_address, timeout=DASK_CONNECT_TIMEOUT) as client:
+            yield client.get_executor(pure=False)
+        return
     if workers <= 1 or not several_batches:
         yield None
         return
@@ -120,13 +156,19 @@ def known_subset(refs: list[FileRef], known: dict[str, str | None]) -> dict[str,
 @flow(name="clean-corpus", persist_result=False, task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count()))
 def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREHOUSE,
                  workers: int | None = None, batch_bytes: int = DEFAULT_BATCH_BYTES,
-                 batch_files: int = DEFAULT_BATCH_FILES, wait_for_lock: bool = False) -> dict:
-    """Clean every file under ``inputs`` into the Parquet tables under ``warehouse``."""
+                 batch_files: int = DEFAULT_BATCH_FILES, wait_for_lock: bool = False,
+                 dask_address: str | None = None) -> dict:
+    """Clean every file under ``inputs`` into the Parquet tables under ``warehouse``.
+
+    With ``dask_address`` (``tcp://host:port`` of a running scheduler) batches are cleaned
+    on that Dask cluster, whose workers must see ``inputs`` and ``warehouse`` at the same
+    locations (``s3://`` URIs or a shared filesystem).
+    """
     logger = get_run_logger()
     started = dt.datetime.now(dt.timezone.utc)
     roots = input_roots(inputs or [DEFAULT_INPUT])
     wh = local_path(warehouse)
-    workers = worker_count(workers)
+    workers = batch_workers(workers, dask_address)
     config = CleanConfig()
     check_writable(wh)
     with WarehouseLock(wh, wait=wait_for_lock):
@@ -138,7 +180,7 @@ def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREH
         known = index.known(PIPELINE_VERSION)
         batch_iter = batches(discover(roots, skip=[wh]), batch_bytes, batch_files)
         head = list(itertools.islice(batch_iter, 2))
-        with batch_pool(workers, len(head) > 1) as pool:
+        with batch_pool(workers, len(head) > 1, dask_address) as pool:
             pending: deque = deque()
             for batch_no, refs in enumerate(itertools.chain(head, batch_iter)):
                 pending.append((refs, clean_batch.submit(refs, known_subset(refs, known), str(staging),
@@ -151,7 +193,8 @@ def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREH
         shutil.rmtree(wh / STAGING, ignore_errors=True)
         write_run(wh, totals.runs_row(started, {
             "inputs": [str(r) for r in roots], "warehouse": str(wh), "workers": workers,
-            "batch_bytes": batch_bytes, "batch_files": batch_files, **asdict(config)}))
+            "dask_address": dask_address, "batch_bytes": batch_bytes, "batch_files": batch_files,
+            **asdict(config)}))
         ensure_tables(wh)
     markdown = summary_markdown(totals)
     logger.info(markdown)
@@ -159,9 +202,10 @@ def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREH
     return totals.as_dict()
 
 
-def clean_corpus_for(workers: int | None) -> Flow:
-    """``clean_corpus`` with a task runner of one thread per worker process."""
-    return clean_corpus.with_options(task_runner=ThreadPoolTaskRunner(max_workers=worker_count(workers)))
+def clean_corpus_for(workers: int | None, dask_address: str | None = None) -> Flow:
+    """``clean_corpus`` with a task runner of one thread per worker (process or Dask thread)."""
+    return clean_corpus.with_options(
+        task_runner=ThreadPoolTaskRunner(max_workers=batch_workers(workers, dask_address)))
 
 
 @dataclass

@@ -41,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="close a batch at this many MB of input (default: %(default)s)")
         p.add_argument("--batch-files", type=int, default=DEFAULT_BATCH_FILES,
                        help="close a batch at this many files (default: %(default)s)")
+        p.add_argument("--dask-address", metavar="tcp://HOST:PORT",
+                       help="clean batches on this running Dask cluster (default: local processes)")
 
     run = sub.add_parser("run", help="run the clean-corpus flow once")
     add_locations(run)
@@ -88,8 +90,10 @@ def format_summary(totals: dict) -> str:
     ])
 
 
-def batch_limits(args: argparse.Namespace) -> dict:
-    return {"batch_bytes": int(args.batch_mb * 2**20), "batch_files": args.batch_files}
+def batch_options(args: argparse.Namespace) -> dict:
+    """The flow parameters that say how batches are made and where they are cleaned."""
+    return {"batch_bytes": int(args.batch_mb * 2**20), "batch_files": args.batch_files,
+            "dask_address": args.dask_address}
 
 
 def command_run(args: argparse.Namespace) -> int:
@@ -97,8 +101,9 @@ def command_run(args: argparse.Namespace) -> int:
     check_run_possible(inputs, args.warehouse, args.wait)
     from flows.clean_corpus import clean_corpus_for
 
-    totals = clean_corpus_for(args.workers)(inputs=inputs, warehouse=args.warehouse, workers=args.workers,
-                          wait_for_lock=args.wait, **batch_limits(args))
+    totals = clean_corpus_for(args.workers, args.dask_address)(
+        inputs=inputs, warehouse=args.warehouse, workers=args.workers, wait_for_lock=args.wait,
+        **batch_options(args))
     print(format_summary(totals))
     return 0
 
@@ -114,9 +119,9 @@ def command_serve(args: argparse.Namespace) -> int:
 
     from flows.clean_corpus import clean_corpus_for
 
-    clean_corpus_for(args.workers).serve(
+    clean_corpus_for(args.workers, args.dask_address).serve(
         name=args.name, cron=args.cron,
-        parameters={"inputs": inputs, "warehouse": warehouse, "workers": args.workers, **batch_limits(args)},
+        parameters={"inputs": inputs, "warehouse": warehouse, "workers": args.workers, **batch_options(args)},
         global_limit=ConcurrencyLimitConfig(limit=1, collision_strategy="CANCEL_NEW"),
     )
     return 0
