@@ -226,8 +226,10 @@ BEFORE_MOJIBAKE: tuple[Repair, ...] = (
     ("html_entities", unescape_entities),
     ("control_chars", remove_invisible),
 )
-# After it: C1 controls are gone only now (Latin-1 mojibake is made of them).
+# After it: C1 controls are gone only now (Latin-1 mojibake is made of them), and zero-width
+# characters the mojibake spelled out (``â€‹``) exist only now.
 AFTER_MOJIBAKE: tuple[Repair, ...] = (
+    ("control_chars", remove_invisible),
     ("lossy_tag", restore_lossy_closing_tag),
     ("tag_fragments", strip_tag_fragments),
     ("odd_spaces", normalize_spaces),

@@ -60,17 +60,25 @@ def wrap_width(lines: Sequence[Line]) -> int | None:
 
 
 def continues(previous: str, line: str, width: int | None) -> bool:
-    """Whether ``line`` was wrapped off ``previous`` (the next word did not fit).
+    """Whether ``line`` was wrapped off ``previous``: the next word did not fit, or (in a wrapped
+    text whose line lost characters to repairs, such as a ``<p>`` tag) the sentence plainly goes on:
+    ``previous`` ends with no punctuation and ``line`` starts in lower case.
 
     >>> continues("The city said on Tuesday that it would", "open a new line.", 40)
     True
     >>> continues("A short heading", "The body starts here.", 40)
     False
+    >>> continues("Prices rose sharply in", "the second quarter.", 40)
+    True
     """
     if not width or len(previous) > min(width, MAX_WRAP_WIDTH):
         return False
     first = FIRST_WORD.match(line)
-    return first is not None and len(previous) + 1 + len(first.group()) > width
+    if first is None:
+        return False
+    if len(previous) + 1 + len(first.group()) > width:
+        return True
+    return first.group()[:1].islower() and previous[-1:].isalnum()
 
 
 def join_wrapped(previous: str, line: str) -> str:
