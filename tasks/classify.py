@@ -46,6 +46,8 @@ CONTACT_LINE = re.compile(r"^[-•*·]?\s*\S{1,16}\s*[:：]\s*(?:\S+@\S+|" + lx.
 # A short line with an e-mail address is a contact line, as is a hotline word with a service number.
 MAX_CONTACT_LINE = 80
 SHORT_NUMBER_END = re.compile(r"[:：]\s*\d{5,}$")
+# A reprint ban ("未经授权，禁止转载。") is a notice only as a short line of its own.
+MAX_REPRINT_BAN = 40
 # A bare agency credit ("(Reuters)", "X/Getty Images") marks a caption only on a short line.
 MAX_AGENCY_CAPTION = 100
 BREADCRUMB_STEP = re.compile(r"[>»›＞]")
@@ -96,7 +98,7 @@ def share_widget(text: str) -> Verdict | None:
     """A line made only of share / print / e-mail buttons."""
     if len(text) > 80:
         return None
-    tokens = [t for t in re.split(lx.SEP + "+", text.lower()) if t]
+    tokens = [t for t in re.split(lx.SEP + "+", lx.SHARE_VERB_ZH.sub(r"\1 ", text.lower())) if t]
     tokens = [t for t in tokens if t != "-"] or (["+1"] if "+1" in text else [])
     vocab = lx.SHARE_CORE | lx.SHARE_FILLER
     if tokens and all(t in vocab for t in tokens) and any(t in lx.SHARE_CORE for t in tokens):
@@ -105,8 +107,13 @@ def share_widget(text: str) -> Verdict | None:
 
 
 def hotline(text: str) -> Verdict | None:
-    """A tip line / newsroom contact: contact words and a phone number or e-mail address."""
+    """A tip line / newsroom contact: contact words and a phone number or e-mail address.
+
+    Reported speech ("Police said anyone … should email …") is news, not a contact line.
+    """
     if len(text) > 120 or SENTENCE_END.search(text) and not lx.EMAIL.search(text):
+        return None
+    if lx.REPORTED_SPEECH.search(text):
         return None
     if lx.HOTLINE_WORDS.search(text) and (lx.PHONE.search(text) or lx.EMAIL.search(text)):
         return Verdict("hotline", "hotline.lexicon")
@@ -124,6 +131,10 @@ def copyright_notice(text: str) -> Verdict | None:
         return Verdict("copyright", "copyright.start")
     if len(text) <= 80 and lx.COPYRIGHT_ANY.search(text) and not CJK_SENTENCE_END.search(text):
         return Verdict("copyright", "copyright.lexicon")
+    if len(text) <= 80 and lx.COPYRIGHT_YEAR.search(text) and not SENTENCE_END.search(text):
+        return Verdict("copyright", "copyright.with_year")
+    if len(text) <= MAX_REPRINT_BAN and lx.REPRINT_BAN.search(text):
+        return Verdict("copyright", "copyright.reprint_ban")
     return None
 
 

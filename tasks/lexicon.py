@@ -37,19 +37,23 @@ IGNORE = re.IGNORECASE
 HAN = r"\u3400-\u9fff\uf900-\ufaff"
 # Separators used between widget items, breadcrumb steps and labels.
 SEP = r"[\s|｜丨/／·•,，、:：>»›＞\-–—]"
-PHONE = re.compile(r"(?:\+?\d{1,3}[\s-]?)?(?:\(\d{2,4}\)|\d{2,4})[\s-]?\d{3,4}[\s-]?\d{3,4}")
+PHONE = re.compile(
+    r"(?:\+?\d{1,3}[\s-]?)?(?:\(\d{2,4}\)|\d{2,4})[\s-]?\d{3,4}[\s-]?\d{3,4}|(?<!\d)\d{4}\s\d{4}(?!\d)"
+)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 # --- share widgets -------------------------------------------------------------------
 SHARE_CORE = frozenset(
     "share shares tweet email e-mail print facebook twitter linkedin whatsapp reddit pinterest telegram "
     "flipboard sharethis +1 weibo wechat 分享 分享到 分享至 一键分享 微信 微博 打印 收藏 转发 轉發 朋友圈 "
-    "qq空间 qq空間 复制链接 複製鏈接".split()
+    "qq空间 qq空間 复制链接 複製鏈接 转发到 转发至 轉發到 轉發至".split()
 )
 SHARE_FILLER = frozenset(
     "this article story page on via to with x copy link save comment comments like pin mail it the qq a more "
     "豆瓣 评论 評論 字号 字號 大 中 小".split()
 )
+# "分享到朋友圈": a Chinese share verb glued to its target.
+SHARE_VERB_ZH = re.compile(r"^(分享到|分享至|转发到|轉發到)(?=\S)")
 
 # --- section labels (the very top only) -------------------------------------------
 SECTION_WORDS_EN = en(
@@ -57,12 +61,16 @@ SECTION_WORDS_EN = en(
     "opinion|culture|lifestyle|life|entertainment|health|travel|politics|economy|local|national|"
     "international|metro|money|style|arts|food|education|environment|weather|video|society|nation|asia|"
     "europe|us|uk|global|region|regional|city|home|property|energy|companies|industry|features|"
-    "commentary|analysis|breaking|latest"
+    "commentary|analysis|breaking|latest|football|soccer|basketball|tennis|golf|cricket|rugby|baseball|"
+    "hockey|olympics|motorsport|boxing|books|music|film|movies|tv|media|law|crime|obituaries|letters|"
+    "editorials|columnists|investing|stocks|housing|jobs|careers|startups|gadgets|mobile|internet|space|"
+    "climate|photos|videos|podcasts|games|gaming|fashion|beauty|wellness|parenting|family|religion"
 )
 SECTION_WORDS_ZH = zh(
     "新闻 要闻 国内 国际 财经 科技 汽车 体育 娱乐 社会 军事 教育 健康 房产 时政 文化 "
     "旅游 评论 观点 经济 金融 股票 地方 本地 生活 时尚 视频 专题 产经 港澳 台湾 两岸 "
-    "环球 首页 正文 滚动 资讯 快讯 头条 民生 法治 城市 区域 公司 产业 楼市"
+    "环球 首页 正文 滚动 资讯 快讯 头条 民生 法治 城市 区域 公司 产业 楼市 足球 篮球 股市 基金 理财 "
+    "互联网 数码 手机 房地产 读书 影视 音乐 美食 科学"
 )
 BREADCRUMB = re.compile(r"^\S.{0,40}?\s*[>»›＞]\s*\S.{0,40}?(?:\s*[>»›＞]\s*\S.{0,40}?)*$")
 BREADCRUMB_ROOT = re.compile(r"^(?:home|index|main|" + zh("首页 主页 当前位置 您的位置") + r")", IGNORE)
@@ -86,11 +94,13 @@ DATE_PATTERNS = (
 # What may surround the date on a dateline: labels, weekdays, times, time zones, separators.
 DATELINE_REST = re.compile(
     r"(?:published|updated|last updated|posted|posted on|published on|first published|date|modified|"
+    r"last modified|modified on|"
     r"released|release date|time|on|at|"
     + zh("发布时间 发布日期 更新时间 更新日期 发表时间 发表于 发布于 时间 日期 发稿时间 北京时间")
     + r"|(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\.?"
     r"|星期[一二三四五六日天]|周[一二三四五六日]|週[一二三四五六日]"
-    r"|\d{1,2}\s*[:：]\s*\d{2}(?:\s*[:：]\s*\d{2})?\s*(?:[ap]\.?\s?m\.?)?"
+    r"|t?\d{1,2}\s*[:：.]\s*\d{2}(?:\s*[:：]\s*\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?\s?m\.?|z\b)?"
+    r"|[+-]\d{2}:?\d{2}"
     r"|(?:[ap]\.?m\.?)|(?:et|est|edt|gmt|utc|bst|cst|cdt|pst|pdt|pt|hkt|cet|cest|ist|jst|sgt|bjt)"
     r"(?:\s*[+-]\s*\d{1,2}(?::?\d{2})?)?"
     r"|[\s,，|｜/:：()（）\-–—.·]+)",
@@ -107,7 +117,7 @@ BYLINE_EN = re.compile(
 )
 BYLINE_ZH = re.compile(
     r"^[(（]?(?:文\s*[/／]\s*)?(?P<org>[" + HAN + r"A-Za-z0-9·]{0,16}?)\s*"
-    + zh("特约记者 实习记者 本报记者 首席记者 记者 通讯员 实习生 特约撰稿 撰稿")
+    + "(?:" + zh("特约记者 实习记者 本报记者 首席记者 记者 通讯员 实习生 特约撰稿 撰稿") + r"|(?<=[/／]))"
     + r"\s*(?P<name>[" + HAN + r"·]{2,4}(?:\s*[、，,\s]\s*[" + HAN + r"·]{2,4})*)[)）]?$"
 )
 
@@ -146,7 +156,7 @@ CAPTION_EN = (
      re.compile(r"\(\s*" + PHOTO_WORD + r"\s*(?::|by|/|courtesy of)\s*[^()]{2,80}\)\.?$", IGNORE)),
     ("photo_caption.credit_prefix", re.compile(r"^" + PHOTO_WORD + r"\s*(?::|by|/)\s*[^.!?]{2,80}$", IGNORE)),
     ("photo_caption.credit_suffix",
-     re.compile(r"[.!?]\s+" + PHOTO_WORD + r"\s*(?::|by)\s*[^.!?]{2,80}$", IGNORE)),
+     re.compile(r"[.!?]\s+(?:" + PHOTO_WORD + r"|credit)\s*(?::|by)\s*[^.!?]{2,80}$", IGNORE)),
     ("photo_caption.agency_slash", re.compile(r"(?:^|\s)[\w.'’ -]{2,40}/\s*" + AGENCY + r"\)?\.?$")),
     ("photo_caption.agency_prefix",
      re.compile(r"(?:^|\s|\()(?:REUTERS|AFP|AP Photo|EPA|XINHUA)/[\w.'’ -]{2,40}\)?\.?$")),
@@ -155,6 +165,8 @@ CAPTION_EN = (
     ("photo_caption.courtesy", re.compile(r"[(\s](?:photo\s+)?courtesy of [^.!?]{2,60}\)?\.?$", IGNORE)),
 )
 CAPTION_ZH = (
+    ("photo_caption.zh_credit_parens", re.compile(
+        r"[(（]\s*" + zh("摄影 摄 图片 图 图片来源 图源 供图") + r"\s*[:：/／]\s*[^()（）]{1,30}[)）]$")),
     ("photo_caption.zh_shot", re.compile(
         r"(?:^|[\s(（。])(?:" + HAN_ORG + zh("记者 通讯员 摄影记者 特约摄影 摄影") + r")?\s*" + HAN_NAME
         + r"(?:\s*[、，,]\s*" + HAN_NAME + r")*\s*/?\s*" + zh("摄 摄影") + r"\s*[)）]?$")),
@@ -177,12 +189,13 @@ GALLERY = re.compile(
     r"^[\[(【]?\s*(?:"
     + en("photo gallery|photo galleries|gallery|more photos|more pictures|more images|view gallery|"
          "view slideshow|slideshow|slide show|see more photos|see all photos|in pictures|photos|pictures|"
-         "photo essay|photo story|image gallery")
+         "photo essay|photo story|image gallery|see all|view all|see more|view more")
     + "|" + zh(
         "组图 图集 更多图片 高清组图 高清图集 点击查看大图 查看大图 查看原图 图片新闻 精彩图片 "
-        "相关图片 多图"
+        "相关图片 多图 查看更多图片 点击查看更多图片 更多精彩图片"
     )
-    + r")\s*(?:[:：]|\(\d+\)|（\d+）|\d+\s*/\s*\d+)?\s*(?:\d+\s*(?:photos|images|pictures|张))?\s*[\])】]?$",
+    + r")\s*(?:[:：]|\(\d+\)|（\d+）|\d+\s*/\s*\d+)?"
+    r"\s*(?:(?:\d+\s*)?(?:photos|images|pictures|张))?\s*[\])】]?$",
     IGNORE,
 )
 
@@ -192,7 +205,7 @@ RELATED_LABEL = (
     + en("read more|read also|also read|see also|more on this|more on this story|recommended|"
          "recommended reading|recommended stories|don't miss|dont miss|you may also like|you might also like|"
          "further reading|editor's picks|editors' picks|most read|popular now|what to read next|more stories|"
-         "more news|up next")
+         "more news|up next|more from [\\w'’ .&-]{1,30}")
     + "|" + zh("相关阅读 相关新闻 相关链接 相关报道 相关文章 延伸阅读 推荐阅读 点击进入专题 "
                "点击阅读 热点推荐 猜你喜欢 往期回顾 "
                "精彩推荐 更多阅读 热门文章 热门推荐 专题 阅读更多 相关专题 点击查看 推荐")
@@ -213,6 +226,8 @@ NEWSLETTER = re.compile(
     r"get breaking news|get (?:our|the) (?:free )?(?:app|newsletter)|join our)\b.{0,110}$"
     r"|\b(?:sign up|subscribe|register)\b.{0,40}\b(?:newsletters?|alerts|briefing|updates)\b"
     r"|\b(?:download|get) (?:our|the) (?:free )?app\b|\bfollow us on\b"
+    r"|\b(?:delivered|straight) to your inbox\b|\benter your e-?mail\b|\b(?:daily|weekly) digest\b"
+    r"|^.{0,6}下[载載].{0,6}(?:app|客户端|客戶端)"
     r"|^.{0,12}" + zh(
         "扫码 扫描二维码 长按二维码 长按识别 关注公众号 关注我们 关注微信 下载客户端 下载APP "
         "点击订阅 欢迎关注 订阅"
@@ -222,12 +237,13 @@ NEWSLETTER = re.compile(
 )
 
 # --- adverts -------------------------------------------------------------------------------------
-ADVERT = re.compile(
-    r"^[\[(【\-–—\s]*(?:"
-    + en("advertisement|advertising|advert|ad|ads|sponsored|sponsored content|sponsored post|sponsored links|"
+ADVERT_WORD = (
+    en("advertisement|advertising|advert|ad|ads|sponsored|sponsored content|sponsored post|sponsored links|"
          "paid content|paid post|paid partnership|promoted|promoted content|partner content")
     + "|" + zh("广告 推广 赞助内容 商业推广 赞助 推广内容")
-    + r")[\]）)】\-–—\s]*$"
+)
+ADVERT = re.compile(
+    r"^[\[(【\-–—\s]*(?:" + ADVERT_WORD + r")(?:\s*[/|｜]?\s*(?:" + ADVERT_WORD + r"))?[\]）)】\-–—\s]*$"
     r"|^(?:advertisement\W{0,3}\s*)?(?:story continues below(?: advertisement)?|continue reading below"
     r"|scroll to continue(?: with content)?)\W*$",
     IGNORE,
@@ -237,32 +253,45 @@ ADVERT = re.compile(
 HOTLINE_WORDS = re.compile(
     en("news tip|news tips|newstip|tips|tip line|tipline|hotline|newsroom|contact us|call us|email us|"
        "e-mail us|write to us|got a tip|got a news tip|send us your tips|send tips|reader services|"
-       "customer service|call|phone|tel|whatsapp|text us|reach us|get in touch|story idea|story ideas")
+       "customer service|call|phone|tel|whatsapp|text us|reach us|get in touch|story idea|story ideas|"
+       "newsdesk|news desk|contact our|contact the")
     + "|" + zh("报料 爆料 热线 新闻热线 举报电话 举报邮箱 投稿邮箱 投稿 联系电话 联系我们 "
-               "读者热线 客服电话 服务热线 "
+               "读者热线 客服电话 服务热线 新闻线索 线索 "
                "违法和不良信息举报 邮箱 电话 传真"),
     IGNORE,
 )
 
+# Reported speech: a sentence that tells what someone said is news, whatever it mentions.
+REPORTED_SPEECH = re.compile(
+    r"\b(?:said|says|told|according to|urged|asked)\b|" + zh("表示 指出 称 据悉 介绍 呼吁 提醒"), IGNORE
+)
+
 # --- licences --------------------------------------------------------------------------------------
+# A Chinese licence word counts only with its number close behind ("许可证发放工作…" is news).
 LICENCE = re.compile(
-    zh("许可证 备案号 公网安备 经营许可 出版许可 信息服务许可 网络文化经营")
+    zh("许可证 备案号 公网安备 经营许可 出版许可 信息服务许可 网络文化经营") + r"[^。！？]{0,16}?\d"
     + r"|ICP\s*[备備证證]"
     r"|[京沪滬粤粵浙苏蘇津渝川鄂湘闽閩鲁魯豫皖赣贛冀晋晉陕陝辽遼吉黑桂琼瓊云雲贵貴甘宁寧青新藏蒙]"
     r"\s*(?:ICP|B\d)\s*[-－]?\s*\d"
     + r"|\b(?:may|must|shall) not be (?:re)?(?:published|produced|broadcast|copied|distributed|redistributed)"
-    r"|\brewritten or redistributed|\breproduction\b.{0,40}\b(?:prohibited|forbidden|not permitted)"
+    r"|\brewritten or redistributed|\breproduction\b.{0,60}\b(?:prohibited|forbidden|not permitted)"
     r"|\bfor personal,? non-commercial use|\blicen[cs]e (?:number|no\.)",
     IGNORE,
 )
 
 # --- copyright ------------------------------------------------------------------------------------
+# "All material copyright The Daily 2024": the word with a year, on a line that is no sentence.
+COPYRIGHT_YEAR = re.compile(
+    r"\bcopyright\b.{0,60}\b(?:19|20)\d\d\b|\b(?:19|20)\d\d\b.{0,60}\bcopyright\b", IGNORE
+)
+# A short reprint ban is a notice even when it ends like a sentence ("未经授权，禁止转载。").
+REPRINT_BAN = re.compile(zh("禁止转载 严禁转载 转载必究 不得转载 请勿转载 谢绝转载"))
 COPYRIGHT_START = re.compile(r"^\s*(?:©|copyright\b|copr\.|(?:\(c\)|\?)\s*(?:19|20)\d\d)", IGNORE)
 COPYRIGHT_ANY = re.compile(
     r"all rights reserved|©|"
     + zh(
         "版权所有 保留所有权利 未经授权不得转载 未经许可不得转载 未经授权禁止转载 转载请注明 "
-        "不得转载 版权声明"
+        "不得转载 版权声明 著作权所有 转载必究 禁止转载 严禁转载 请勿转载"
     ),
     IGNORE,
 )
