@@ -24,7 +24,7 @@ from lxml import html as lxml_html
 
 from tasks.html_blocks import Page, normalise_space, walk
 from tasks.html_meta import page_metadata
-from tasks.html_select import Verdict, judge_blocks
+from tasks.html_select import Verdict, is_short, judge_blocks
 from tasks.model import Line, Metadata, Removed
 
 # Pages above this size are cut: the parser recovers from the broken end.
@@ -57,24 +57,42 @@ def plain_text_lines(markup: str) -> list[Line]:
     return [Line(no=no, text=block) for no, block in enumerate((b for b in blocks if b), start=1)]
 
 
-def headline_index(page: Page, verdicts: list[Verdict], top: int, title: str | None) -> int | None:
-    """The block holding the page's headline: the last ``<h1>`` before the main container, or the
-    first heading that repeats the declared title."""
-    start = top
-    candidate = None
+WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff]|[^\W_]+")
+# Share of words a heading must have in common with the declared title to be taken for the headline.
+TITLE_MATCH = 0.5
+
+
+def title_similarity(heading: str, title: str) -> float:
+    """F1 of the two texts' word sets (each CJK character a word).
+
+    >>> round(title_similarity("Judge rules on patents 69", "Judge rules on patents - Slashdot"), 2)
+    0.8
+    >>> title_similarity("Slashdot", "Judge rules on patents - Slashdot") < TITLE_MATCH
+    True
+    """
+    a, b = set(WORD.findall(heading.casefold())), set(WORD.findall(title.casefold()))
+    common = len(a & b)
+    return 2 * common / (len(a) + len(b)) if common else 0.0
+
+
+def headline_index(page: Page, verdicts: list[Verdict], top: int, titles: list[str]) -> int | None:
+    """The block holding the page's headline: among the headings before the main container's first
+    paragraph, the one most like a declared title; failing that, the last ``<h1>`` before the main
+    container."""
+    best, best_score, last_h1 = None, TITLE_MATCH, None
     for index, block in enumerate(page.blocks):
-        if block.owner >= start:
-            break
-        if page.elements[block.owner].tag == "h1" and verdicts[index].rule != "html.chrome_region":
-            if HEADLINE_CHARS[0] <= len(block.text) <= HEADLINE_CHARS[1]:
-                candidate = index
-    if candidate is None and title:
-        folded = title.casefold()
-        for index, block in enumerate(page.blocks):
-            long_enough = len(block.text) >= HEADLINE_CHARS[0]
-            if block.hint == "heading" and long_enough and block.text.casefold() in folded:
-                return index
-    return candidate
+        if block.hint != "heading" or not HEADLINE_CHARS[0] <= len(block.text) <= HEADLINE_CHARS[1]:
+            if block.owner >= top and verdicts[index].category is None and not is_short(block):
+                break
+            continue
+        if verdicts[index].rule == "html.chrome_region":
+            continue
+        score = max((title_similarity(block.text, title) for title in titles), default=0.0)
+        if score >= best_score:
+            best, best_score = index, score
+        if block.owner < top and page.elements[block.owner].tag == "h1":
+            last_h1 = index
+    return best if best is not None else last_h1
 
 
 def extract(markup: str) -> tuple[list[Line], list[Removed], Metadata]:
@@ -87,7 +105,8 @@ def extract(markup: str) -> tuple[list[Line], list[Removed], Metadata]:
     if page.depth >= PARSER_DEPTH_LIMIT:
         return plain_text_lines(markup), [], meta
     top, verdicts = judge_blocks(page)
-    headline = headline_index(page, verdicts, top, meta.title)
+    titles = [text for text in (meta.title, root.findtext(".//title")) if text]
+    headline = headline_index(page, verdicts, top, titles)
     lines: list[Line] = []
     removed: list[Removed] = []
     for no, (block, verdict) in enumerate(zip(page.blocks, verdicts, strict=True), start=1):
