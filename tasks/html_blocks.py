@@ -38,6 +38,7 @@ LIST_TAGS = frozenset(("li", "dt", "dd"))
 LIST_CONTAINERS = frozenset(("ul", "ol", "dl"))
 
 SPACES = re.compile(r"\s+")
+NOT_DISPLAYED = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff]")
 # CJK text carries about three times the content of the same number of Latin characters.
 CJK_EXTRA_WEIGHT = 2
@@ -51,6 +52,7 @@ class Element:
     attrs: str  # lower-cased class and id, space separated
     parent: int  # index of the parent element, -1 for the root
     end: int = 0  # one past the last index of this element's subtree
+    hidden: bool = False  # not displayed: ``hidden``, ``aria-hidden`` or an inline ``display: none``
 
 
 @dataclass
@@ -108,7 +110,9 @@ class _Walker:
     def open(self, el: etree._Element, tag: str) -> None:
         attrs = f"{el.get('class', '')} {el.get('id', '')}".lower().strip()
         parent = self.stack[-1] if self.stack else -1
-        self.page.elements.append(Element(tag, attrs, parent))
+        hidden = el.get("hidden") is not None or el.get("aria-hidden") == "true" \
+            or bool(NOT_DISPLAYED.search(el.get("style", "")))
+        self.page.elements.append(Element(tag, attrs, parent, hidden=hidden))
         index = len(self.page.elements) - 1
         self.stack.append(index)
         self.page.depth = max(self.page.depth, len(self.stack))

@@ -42,12 +42,15 @@ WEAK_CHROME = (
                                   "skip-?link daohang tags?(?![a-z]) tagcloud categories")),
     ("footer", starting_words("footer copyright banquan colophon")),
     ("sidebar", starting_words("sidebar side-bar aside widget rail(?![a-z]) skyscraper")),
+    ("photo_caption", starting_words("credit")),
 )
 CHROME_TAGS = {"nav": "navigation", "aside": "sidebar", "footer": "footer"}
 # A class or id made only of content words ("article", "entry-content") vetoes every chrome word.
 CONTENT_TOKEN = re.compile(
     r"^(?:(?:article|content|main|story|entry|post|body|text|blog|detail|news)s?[-_]*)+$"
 )
+# A class that states a property of the element ("with-sidebar", "has-comments") does not name what it is.
+STATE_TOKEN = re.compile(r"^(?:with|has|is|no|without)[-_]")
 NEVER_CHROME_TAGS = frozenset(("html", "body", "main", "article", "form", "text"))
 
 # Share of the page's prose a region named by a weak (strong) word must hold to count as a layout wrapper.
@@ -84,7 +87,10 @@ def chrome_category(tag: str, attrs: str) -> tuple[str | None, bool]:
     ('navigation', True)
     >>> chrome_category("div", "box article modal-enabled")
     (None, False)
+    >>> chrome_category("section", "l-content with-rail-video-ad")
+    (None, False)
     """
+    attrs = " ".join(token for token in attrs.split() if not STATE_TOKEN.match(token))
     if tag in NEVER_CHROME_TAGS or any(CONTENT_TOKEN.match(token) for token in attrs.split()):
         return None, False
     for category, pattern in STRONG_CHROME:
@@ -128,7 +134,7 @@ def chrome_regions(page: Page) -> list[str | None]:
     regions: list[str | None] = [None] * len(page.elements)
     for index in range(len(page.elements) - 1, -1, -1):
         element = page.elements[index]
-        category, strong = chrome_category(element.tag, element.attrs)
+        category, strong = ("hidden", True) if element.hidden else chrome_category(element.tag, element.attrs)
         wrapper = clean[index] >= WRAPPER_SHARE[strong] * total and paragraphs[index] >= WRAPPER_PARAGRAPHS
         if category and not wrapper:
             regions[index] = category
@@ -198,7 +204,7 @@ def main_container(page: Page, chrome: list[str | None]) -> int:
     sums = subtree_sums(page, values)
     best = 0
     for index, value in enumerate(sums):
-        if value > sums[best]:
+        if value > max(sums[best], 0.0):
             best = index
     while best > 0 and sums[page.elements[best].parent] >= sums[best] - CLIMB_TOLERANCE:
         best = page.elements[best].parent
