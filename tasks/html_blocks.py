@@ -49,7 +49,7 @@ class Element:
     """One element of the page, as the scorer needs it."""
 
     tag: str
-    attrs: str  # lower-cased class and id, space separated
+    attrs: str  # lower-cased class, id and itemprop, space separated
     parent: int  # index of the parent element, -1 for the root
     end: int = 0  # one past the last index of this element's subtree
     hidden: bool = False  # not displayed: ``hidden``, ``aria-hidden`` or an inline ``display: none``
@@ -108,7 +108,7 @@ class _Walker:
         self.pre_depth = 0
 
     def open(self, el: etree._Element, tag: str) -> None:
-        attrs = f"{el.get('class', '')} {el.get('id', '')}".lower().strip()
+        attrs = f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')}".lower().strip()
         parent = self.stack[-1] if self.stack else -1
         hidden = el.get("hidden") is not None or el.get("aria-hidden") == "true" \
             or bool(NOT_DISPLAYED.search(el.get("style", "")))

@@ -51,6 +51,10 @@ CONTENT_TOKEN = re.compile(
 )
 # A class that states a property of the element ("with-sidebar", "has-comments") does not name what it is.
 STATE_TOKEN = re.compile(r"^(?:with|has|is|no|without)[-_]")
+# A class/id/itemprop naming an article's body ("articleBody", "entry-content", "story-body").
+BODY_NAME = re.compile(r"(?<![a-z0-9])(?:(?:article|entry|post|story)[-_]{0,2}(?:body|content|text)|body[-_]?text)(?![a-z])")
+# Share of the main container's prose that body-named elements must hold to narrow it to them.
+BODY_SHARE = 0.5
 NEVER_CHROME_TAGS = frozenset(("html", "body", "main", "article", "form", "text"))
 
 # Share of the page's prose a region named by a weak (strong) word must hold to count as a layout wrapper.
@@ -211,20 +215,42 @@ def main_container(page: Page, chrome: list[str | None]) -> int:
     return best
 
 
+def body_span(page: Page, chrome: list[str | None], top: int) -> tuple[int, int]:
+    """The range of elements from the first to the last body-named element inside the main container
+    (what lies around them is its header and footer), when they hold most of its prose; else the
+    main container's own range."""
+    prose = subtree_sums(page, [0.0 if chrome[b.owner] else prose_weight(b) for b in page.blocks])
+    first, end, held = -1, -1, 0.0
+    index, stop = top, page.elements[top].end
+    while index < stop:
+        element = page.elements[index]
+        if prose[index] > 0 and BODY_NAME.search(element.attrs):
+            first = index if first < 0 else first
+            end, held = element.end, held + prose[index]
+            index = element.end  # nested body names are already counted
+        else:
+            index += 1
+    if first < 0 or held < BODY_SHARE * prose[top]:
+        return top, stop
+    return first, end
+
+
 def judge_blocks(page: Page) -> tuple[int, list[Verdict]]:
-    """The main container and one verdict per block."""
+    """The first element of the main content and one verdict per block."""
     if not page.elements:
         return 0, []
     regions = chrome_regions(page)
     chrome = inherited_regions(page, regions, 0)
     top = main_container(page, chrome)
     inside = inherited_regions(page, regions, top)
-    first, end = top, page.elements[top].end
+    first, end = body_span(page, chrome, top)
     verdicts = []
     for block in page.blocks:
         owner = block.owner
-        if not first <= owner < end:
+        if not top <= owner < page.elements[top].end:
             verdicts.append(Verdict(chrome[owner] or _outside_category(block), "html.outside_main"))
+        elif not first <= owner < end:
+            verdicts.append(Verdict(chrome[owner] or _outside_category(block), "html.outside_body"))
         elif inside[owner] or (owner != top and regions[owner]):
             verdicts.append(Verdict(inside[owner] or regions[owner], "html.chrome_region"))
         elif block.link_density >= LINK_DENSE:
@@ -235,7 +261,7 @@ def judge_blocks(page: Page) -> tuple[int, list[Verdict]]:
         else:
             verdicts.append(Verdict(None, "html.main"))
     drop_stranded_labels(page.blocks, verdicts)
-    return top, verdicts
+    return first, verdicts
 
 
 def _outside_category(block: Block) -> str:
