@@ -52,7 +52,9 @@ CONTENT_TOKEN = re.compile(
 # A class that states a property of the element ("with-sidebar", "has-comments") does not name what it is.
 STATE_TOKEN = re.compile(r"^(?:with|has|is|no|without)[-_]")
 # A class/id/itemprop naming an article's body ("articleBody", "entry-content", "story-body").
-BODY_NAME = re.compile(r"(?<![a-z0-9])(?:(?:article|entry|post|story)[-_]{0,2}(?:body|content|text)|body[-_]?text)(?![a-z])")
+BODY_NAME = re.compile(
+    r"(?<![a-z0-9])(?:(?:article|entry|post|story)[-_]{0,2}(?:body|content|text)|body[-_]?text)(?![a-z])"
+)
 # Share of the main container's prose that body-named elements must hold to narrow it to them.
 BODY_SHARE = 0.5
 NEVER_CHROME_TAGS = frozenset(("html", "body", "main", "article", "form", "text"))
