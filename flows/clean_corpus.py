@@ -16,16 +16,22 @@ import logging
 import multiprocessing
 import os
 import shutil
+import time
 import uuid
-from collections import Counter, deque
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from prefect import Flow, flow, get_run_logger
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import (
+    create_markdown_artifact,
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
@@ -42,13 +48,24 @@ from tasks.batch import BatchSummary, process_batch
 from tasks.clean import CleanConfig
 from tasks.discover import DEFAULT_BATCH_BYTES, DEFAULT_BATCH_FILES, FileRef, batches, discover
 from tasks.prefect_tasks import clean_batch
+from tasks.report import (
+    Drift,
+    Figures,
+    RunReport,
+    drifts,
+    progress_percent,
+    removed_lines_table,
+    run_rates,
+    summary_markdown,
+    throughput,
+)
 from tasks.warehouse import (
     STAGING,
-    CommitResult,
     WarehouseIndex,
     WarehouseLock,
     check_writable,
     commit_batch,
+    earlier_rates,
     ensure_tables,
     recover,
     write_run,
@@ -63,54 +80,43 @@ class RunTotals:
 
     run_id: str
     files_seen: int = 0
-    documents_written: int = 0
     unchanged: int = 0
-    rejected: int = 0
     bytes_in: int = 0
-    rejected_by_reason: Counter = field(default_factory=Counter)
-    removed_by_category: Counter = field(default_factory=Counter)
+    input_bytes_done: int = 0
+    figures: Figures = field(default_factory=Figures)
 
     def as_dict(self) -> dict:
-        """Plain values (``dataclasses.asdict`` would rebuild the Counters from item pairs)."""
-        return {f.name: dict(v) if isinstance(v := getattr(self, f.name), Counter) else v
-                for f in fields(self)}
+        f = self.figures
+        return {"run_id": self.run_id, "files_seen": self.files_seen, "documents_written": f.n_documents,
+                "unchanged": self.unchanged, "rejected": f.n_rejected, "bytes_in": self.bytes_in,
+                "rejected_by_reason": dict(f.rejected_by_reason),
+                "removed_by_category": dict(f.removed_by_category)}
 
-    def add(self, batch: BatchSummary, committed: CommitResult) -> None:
+    def add(self, refs: list[FileRef], batch: BatchSummary, committed: Figures) -> None:
         self.files_seen += batch.n_files
         self.unchanged += batch.n_unchanged
         self.bytes_in += batch.bytes_in
-        self.documents_written += committed.n_documents
-        self.rejected += sum(committed.rejected_by_reason.values())
-        self.rejected_by_reason.update(committed.rejected_by_reason)
-        self.removed_by_category.update(committed.removed_by_category)
+        self.input_bytes_done += sum(r.size for r in refs) if batch.n_files else 0
+        self.figures.add(committed)
+
+    def rates(self) -> dict[str, float]:
+        return run_rates(self.figures, self.files_seen - self.unchanged)
 
     def runs_row(self, started: dt.datetime, config: dict) -> dict:
         """This run's row of the ``runs`` table."""
         return {
             "run_id": self.run_id, "flow_run_id": str(flow_run.get_id() or ""), "started_at": started,
             "finished_at": dt.datetime.now(dt.timezone.utc), "n_files_seen": self.files_seen,
-            "n_documents_written": self.documents_written, "n_unchanged": self.unchanged,
-            "n_rejected": self.rejected, "bytes_in": self.bytes_in, "pipeline_version": PIPELINE_VERSION,
-            "config": json.dumps(config),
+            "n_documents_written": self.figures.n_documents, "n_unchanged": self.unchanged,
+            "n_rejected": self.figures.n_rejected, "bytes_in": self.bytes_in,
+            "pipeline_version": PIPELINE_VERSION, "config": json.dumps(config),
+            "rates": json.dumps(self.rates()),
         }
 
 
 def new_run_id(now: dt.datetime) -> str:
     """Sortable and unique: ``20250101T120000Z-1a2b3c``."""
     return f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
-
-
-def summary_markdown(totals: RunTotals) -> str:
-    """The run summary as a markdown artifact."""
-    lines = [f"# clean-corpus run `{totals.run_id}`", "", "| | |", "|---|---:|",
-             f"| files seen | {totals.files_seen} |", f"| documents written | {totals.documents_written} |",
-             f"| unchanged | {totals.unchanged} |", f"| rejected | {totals.rejected} |",
-             f"| bytes read | {totals.bytes_in} |"]
-    for title, counts in (("Rejected by reason", totals.rejected_by_reason),
-                          ("Lines removed by category", totals.removed_by_category)):
-        lines += ["", f"## {title}", ""]
-        lines += [f"- {key}: {n}" for key, n in counts.most_common()] or ["- none"]
-    return "\n".join(lines)
 
 
 def cluster_threads(dask_address: str) -> int:
@@ -174,7 +180,12 @@ def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREH
     with WarehouseLock(wh, wait=wait_for_lock):
         index = recover(wh)
         totals = RunTotals(run_id=new_run_id(started))
-        committer = Committer(wh, index, totals, logger)
+        n_files, n_bytes = input_size(discover(roots, skip=[wh]))
+        logger.info("run %s: %d input files, %.1f MB, %d workers", totals.run_id, n_files, n_bytes / 2**20,
+                    workers)
+        progress = create_progress_artifact(0.0, key="clean-corpus-progress",
+                                            description=f"share of the {n_files} input files committed")
+        committer = Committer(wh, index, totals, logger, progress, n_files, n_bytes)
         staging = wh / STAGING / totals.run_id
         staging.mkdir(parents=True)
         known = index.known(PIPELINE_VERSION)
@@ -191,15 +202,46 @@ def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREH
                 committer.commit_next(pending)
         committer.reclean_orphaned_duplicates(staging, config)
         shutil.rmtree(wh / STAGING, ignore_errors=True)
+        found_drifts = drifts(totals.rates(), earlier_rates(wh))
         write_run(wh, totals.runs_row(started, {
             "inputs": [str(r) for r in roots], "warehouse": str(wh), "workers": workers,
             "dask_address": dask_address, "batch_bytes": batch_bytes, "batch_files": batch_files,
             **asdict(config)}))
         ensure_tables(wh)
-    markdown = summary_markdown(totals)
-    logger.info(markdown)
-    create_markdown_artifact(markdown=markdown, key="clean-corpus-summary", description="rinse run summary")
+    publish_report(totals, found_drifts, committer.seconds(), logger)
     return totals.as_dict()
+
+
+def input_size(refs: Iterable[FileRef]) -> tuple[int, int]:
+    """(files, bytes) of the input, for the progress artifact (a walk costs little next to cleaning)."""
+    n_files = n_bytes = 0
+    for ref in refs:
+        n_files += 1
+        n_bytes += ref.size
+    return n_files, n_bytes
+
+
+def publish_report(totals: RunTotals, found_drifts: list[Drift], seconds: float,
+                   logger: logging.Logger | logging.LoggerAdapter) -> None:
+    """The run's summary and removed-lines artifacts, and its closing log lines."""
+    report = RunReport(totals.run_id, totals.files_seen, totals.unchanged, totals.bytes_in, seconds,
+                       totals.figures, found_drifts)
+    create_markdown_artifact(markdown=summary_markdown(report), key="clean-corpus-summary",
+                             description="what this run of clean-corpus did" +
+                             (" (drift warning)" if found_drifts else ""))
+    lines = removed_lines_table(totals.figures.removed_lines)
+    if lines:
+        create_table_artifact(table=lines, key="clean-corpus-removed-lines",
+                              description="most frequent removed lines per category: check these first "
+                                          "for false positives")
+    mb_s, files_s = throughput(totals.bytes_in, totals.files_seen, seconds)
+    f = totals.figures
+    logger.info("run %s done in %.1f s (%.2f MB/s, %.1f files/s): %d files seen, %d documents written, "
+                "%d unchanged, %d rejected, %d lines removed", totals.run_id, seconds, mb_s, files_s,
+                totals.files_seen, f.n_documents, totals.unchanged, f.n_rejected,
+                sum(f.removed_by_category.values()))
+    for drift in found_drifts:
+        logger.warning("drift: %s", drift.message())
 
 
 def clean_corpus_for(workers: int | None, dask_address: str | None = None) -> Flow:
@@ -216,8 +258,15 @@ class Committer:
     index: WarehouseIndex
     totals: RunTotals
     logger: logging.Logger | logging.LoggerAdapter
+    progress_artifact: uuid.UUID
+    input_files: int
+    input_bytes: int
     duplicate_refs: dict[str, FileRef] = field(default_factory=dict)
     last_batch_no: int = -1
+    started: float = field(default_factory=time.monotonic)
+
+    def seconds(self) -> float:
+        return time.monotonic() - self.started
 
     def commit_next(self, pending: deque) -> None:
         """Wait for the oldest pending batch and commit it."""
@@ -227,14 +276,18 @@ class Committer:
     def commit(self, refs: list[FileRef], batch: BatchSummary) -> None:
         self.last_batch_no = batch.batch_no
         part_name = f"part-{self.totals.run_id}-{batch.batch_no:06d}.parquet"
-        result = commit_batch(self.wh, self.index, batch.staged, part_name)
+        committed = commit_batch(self.wh, self.index, batch.staged, part_name)
         for staged in batch.staged.values():
             Path(staged).unlink(missing_ok=True)
-        self.totals.add(batch, result)
+        self.totals.add(refs, batch, committed)
         self.duplicate_refs.update((r.rel_path, r) for r in refs if self.index.is_duplicate(r.rel_path))
-        self.logger.info("batch %d: %d files, %d unchanged, %d documents, %d rejected", batch.batch_no,
-                         batch.n_files, batch.n_unchanged, result.n_documents,
-                         sum(result.rejected_by_reason.values()))
+        done = progress_percent(self.totals.input_bytes_done, self.totals.files_seen, self.input_bytes,
+                                self.input_files)
+        update_progress_artifact(self.progress_artifact, done)
+        mb_s, _ = throughput(self.totals.bytes_in, 0, self.seconds())
+        self.logger.info("batch %d committed: %d files, %d unchanged, %d documents, %d rejected; "
+                         "%.0f%% of the input done, %.2f MB/s", batch.batch_no, batch.n_files,
+                         batch.n_unchanged, committed.n_documents, committed.n_rejected, done, mb_s)
 
     def reclean_orphaned_duplicates(self, staging: Path, config: CleanConfig) -> None:
         """Clean again the duplicates whose kept document was replaced during this run.
@@ -248,9 +301,9 @@ class Committer:
         this_run = sum(self.index.paths[r.rel_path].file.name.startswith(f"part-{self.totals.run_id}-")
                        for r in orphans)
         self.totals.unchanged -= len(orphans) - this_run
-        self.totals.rejected -= this_run
-        self.totals.rejected_by_reason.subtract({"duplicate": this_run})
-        self.totals.rejected_by_reason += Counter()  # drop zero counts
+        rejected = self.totals.figures.rejected_by_reason
+        rejected.subtract({"duplicate": this_run})
+        self.totals.figures.rejected_by_reason = +rejected  # drop zero counts
         batch = process_batch(orphans, {}, str(staging), self.totals.run_id, self.last_batch_no + 1, config)
         batch.n_files = 0  # already seen
         self.commit(orphans, batch)

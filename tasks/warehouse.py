@@ -21,7 +21,7 @@ import logging
 import os
 import shutil
 import uuid
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +29,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+from tasks.report import Figures, commit_figures
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +103,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("bytes_in", pa.int64()),
         ("pipeline_version", pa.string()),
         ("config", pa.string()),
+        ("rates", pa.string()),
     ]),
 }
 TABLES = tuple(SCHEMAS)
@@ -362,15 +365,6 @@ def recover(warehouse: Path) -> WarehouseIndex:
 
 # --- commit --------------------------------------------------------------------------------------
 
-@dataclass
-class CommitResult:
-    """What one commit added to the tables."""
-
-    n_documents: int = 0
-    rejected_by_reason: Counter = field(default_factory=Counter)
-    removed_by_category: Counter = field(default_factory=Counter)
-
-
 def duplicate_reject(row: dict, kept_doc_id: str, kept_path: str) -> dict:
     """The ``rejects`` row for a document whose raw bytes equal an already kept document."""
     return {
@@ -420,7 +414,7 @@ def remove_paths(warehouse: Path, index: WarehouseIndex, paths: Iterable[str]) -
 
 
 def commit_batch(warehouse: Path, index: WarehouseIndex, staged: dict[str, str],
-                 part_name: str) -> CommitResult:
+                 part_name: str) -> Figures:
     """Move one batch's staged tables into the warehouse.
 
     Exact duplicates of kept documents become ``duplicate`` rejects; rows they replace
@@ -453,12 +447,7 @@ def commit_batch(warehouse: Path, index: WarehouseIndex, staged: dict[str, str],
                 index.child_files[table][doc_id].add(dest)
         else:
             _index_rows(index, table, dest, data)
-    removed = tables.get("removed")
-    return CommitResult(
-        n_documents=len(docs),
-        rejected_by_reason=Counter(rejects["reason"].to_pylist()),
-        removed_by_category=Counter(removed["category"].to_pylist() if removed is not None else []),
-    )
+    return commit_figures(tables)
 
 
 def _index_rows(index: WarehouseIndex, table: str, dest: Path, data: pa.Table) -> None:
@@ -471,6 +460,14 @@ def write_run(warehouse: Path, row: dict) -> Path:
     """Add the ``runs`` row of one flow run."""
     dest = table_dir(warehouse, "runs") / f"part-{row['run_id']}.parquet"
     return write_atomic(to_table([row], "runs"), dest)
+
+
+def earlier_rates(warehouse: Path) -> list[dict[str, float]]:
+    """The ``rates`` of the runs in ``runs``, oldest first (``{}`` for a run without rates)."""
+    rows = [row for part in part_files(warehouse, "runs")
+            for row in read_part(part, "runs", ["started_at", "rates"]).to_pylist()]
+    rows.sort(key=lambda row: row["started_at"] or EPOCH)
+    return [json.loads(row["rates"]) if row["rates"] else {} for row in rows]
 
 
 def compact(warehouse: Path, table: str, max_rows: int = 1_000_000) -> int:

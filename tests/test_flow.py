@@ -1,6 +1,7 @@
 """End to end: the clean-corpus flow under a temporary Prefect server, and the ``rinse`` CLI."""
 
 import importlib.util
+import json
 import shutil
 from pathlib import Path
 
@@ -66,8 +67,11 @@ def test_flow_on_the_seeds_reruns_replaces_and_rejects_duplicates(prefect_harnes
     assert dup["source_path"] == "sample_mojibake_copy.txt"
     assert docs["sample_mojibake.txt"]["doc_id"] in dup["detail"]
     runs = dataset_rows(wh, "runs")
-    assert [r["n_documents_written"] for r in sorted(runs, key=lambda r: r["started_at"])] == [
-        totals["documents_written"], 0, 1]
+    runs.sort(key=lambda r: r["started_at"])
+    assert [r["n_documents_written"] for r in runs] == [totals["documents_written"], 0, 1]
+    rates = [json.loads(r["rates"]) for r in runs]
+    assert rates[0]["reject_rate"] == totals["rejected"] / n_seeds and "mean_paragraph_chars" in rates[0]
+    assert rates[1] == {}  # nothing was cleaned: no rates to compare
 
     kept = seeds_copy / "sample_mojibake.txt"
     kept.write_bytes(kept.read_bytes().replace(b"Twelve stations", b"Fifteen stations"))
