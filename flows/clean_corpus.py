@@ -37,6 +37,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from rinse import PIPELINE_VERSION
 from rinse.config import (
+    DEFAULT_BATCH_TIMEOUT,
     DEFAULT_INPUT,
     DEFAULT_WAREHOUSE,
     UsageError,
@@ -44,7 +45,7 @@ from rinse.config import (
     local_path,
     worker_count,
 )
-from tasks.batch import BatchSummary, process_batch
+from tasks.batch import BatchSummary, failed_batch, one_line, process_batch
 from tasks.clean import CleanConfig
 from tasks.discover import DEFAULT_BATCH_BYTES, DEFAULT_BATCH_FILES, FileRef, batches, discover
 from tasks.prefect_tasks import clean_batch
@@ -137,6 +138,10 @@ def batch_workers(workers: int | None, dask_address: str | None = None) -> int:
     return worker_count(workers)
 
 
+# How long a worker may take to exit once the pool is shut down.
+WORKER_EXIT_SECONDS = 5.0
+
+
 @contextmanager
 def batch_pool(workers: int, several_batches: bool, dask_address: str | None = None
                ) -> Iterator[Executor | None]:
@@ -151,8 +156,17 @@ def batch_pool(workers: int, several_batches: bool, dask_address: str | None = N
     if workers <= 1 or not several_batches:
         yield None
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    processes = []
+    try:
         yield pool
+        processes = list(pool._processes.values())  # noqa: SLF001 (no public handle on the workers)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:  # idle ones exit at once; one stuck on a timed-out batch is stopped
+            process.join(WORKER_EXIT_SECONDS)
+            if process.is_alive():
+                process.terminate()
 
 
 def known_subset(refs: list[FileRef], known: dict[str, str | None]) -> dict[str, str | None]:
@@ -163,12 +177,16 @@ def known_subset(refs: list[FileRef], known: dict[str, str | None]) -> dict[str,
 def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREHOUSE,
                  workers: int | None = None, batch_bytes: int = DEFAULT_BATCH_BYTES,
                  batch_files: int = DEFAULT_BATCH_FILES, wait_for_lock: bool = False,
-                 dask_address: str | None = None) -> dict:
+                 dask_address: str | None = None,
+                 batch_timeout: float | None = DEFAULT_BATCH_TIMEOUT) -> dict:
     """Clean every file under ``inputs`` into the Parquet tables under ``warehouse``.
 
     With ``dask_address`` (``tcp://host:port`` of a running scheduler) batches are cleaned
     on that Dask cluster, whose workers must see ``inputs`` and ``warehouse`` at the same
     locations (``s3://`` URIs or a shared filesystem).
+
+    A batch that fails for good (after retries on I/O errors, or after ``batch_timeout``
+    seconds) does not fail the run: its files are recorded as ``error`` rejects.
     """
     logger = get_run_logger()
     started = dt.datetime.now(dt.timezone.utc)
@@ -185,8 +203,8 @@ def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREH
                     workers)
         progress = create_progress_artifact(0.0, key="clean-corpus-progress",
                                             description=f"share of the {n_files} input files committed")
-        committer = Committer(wh, index, totals, logger, progress, n_files, n_bytes)
         staging = wh / STAGING / totals.run_id
+        committer = Committer(wh, index, totals, logger, progress, n_files, n_bytes, staging)
         staging.mkdir(parents=True)
         known = index.known(PIPELINE_VERSION)
         batch_iter = batches(discover(roots, skip=[wh]), batch_bytes, batch_files)
@@ -194,8 +212,9 @@ def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREH
         with batch_pool(workers, len(head) > 1, dask_address) as pool:
             pending: deque = deque()
             for batch_no, refs in enumerate(itertools.chain(head, batch_iter)):
-                pending.append((refs, clean_batch.submit(refs, known_subset(refs, known), str(staging),
-                                                         totals.run_id, batch_no, config, pool)))
+                batch_known = known_subset(refs, known)
+                pending.append((refs, batch_known, clean_batch.submit(
+                    refs, batch_known, str(staging), totals.run_id, batch_no, config, pool, batch_timeout)))
                 if len(pending) > workers:
                     committer.commit_next(pending)
             while pending:
@@ -208,7 +227,7 @@ def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREH
             "dask_address": dask_address, "batch_bytes": batch_bytes, "batch_files": batch_files,
             **asdict(config)}))
         ensure_tables(wh)
-    publish_report(totals, found_drifts, committer.seconds(), logger)
+    publish_report(totals, found_drifts, committer, logger)
     return totals.as_dict()
 
 
@@ -221,11 +240,12 @@ def input_size(refs: Iterable[FileRef]) -> tuple[int, int]:
     return n_files, n_bytes
 
 
-def publish_report(totals: RunTotals, found_drifts: list[Drift], seconds: float,
+def publish_report(totals: RunTotals, found_drifts: list[Drift], committer: Committer,
                    logger: logging.Logger | logging.LoggerAdapter) -> None:
     """The run's summary and removed-lines artifacts, and its closing log lines."""
+    seconds = committer.seconds()
     report = RunReport(totals.run_id, totals.files_seen, totals.unchanged, totals.bytes_in, seconds,
-                       totals.figures, found_drifts)
+                       totals.figures, found_drifts, committer.failed_batches)
     create_markdown_artifact(markdown=summary_markdown(report), key="clean-corpus-summary",
                              description="what this run of clean-corpus did" +
                              (" (drift warning)" if found_drifts else ""))
@@ -261,7 +281,9 @@ class Committer:
     progress_artifact: uuid.UUID
     input_files: int
     input_bytes: int
+    staging: Path
     duplicate_refs: dict[str, FileRef] = field(default_factory=dict)
+    failed_batches: list[str] = field(default_factory=list)
     last_batch_no: int = -1
     started: float = field(default_factory=time.monotonic)
 
@@ -270,8 +292,16 @@ class Committer:
 
     def commit_next(self, pending: deque) -> None:
         """Wait for the oldest pending batch and commit it."""
-        refs, future = pending.popleft()
-        self.commit(refs, future.result())
+        refs, known, future = pending.popleft()
+        try:
+            batch = future.result()
+        except Exception as exc:  # retries spent or timed out: the run goes on without this batch
+            batch_no = self.last_batch_no + 1
+            reason = f"batch {batch_no} failed: {one_line(exc)}"
+            self.logger.error("%s; its %d files are recorded as rejects (error)", reason, len(refs))
+            self.failed_batches.append(reason)
+            batch = failed_batch(refs, known, str(self.staging), self.totals.run_id, batch_no, reason)
+        self.commit(refs, batch)
 
     def commit(self, refs: list[FileRef], batch: BatchSummary) -> None:
         self.last_batch_no = batch.batch_no

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rinse.config import (
+    DEFAULT_BATCH_TIMEOUT,
     DEFAULT_CRON,
     DEFAULT_INPUT,
     DEFAULT_WAREHOUSE,
@@ -43,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="close a batch at this many files (default: %(default)s)")
         p.add_argument("--dask-address", metavar="tcp://HOST:PORT",
                        help="clean batches on this running Dask cluster (default: local processes)")
+        p.add_argument("--batch-timeout", type=float, default=DEFAULT_BATCH_TIMEOUT, metavar="SECONDS",
+                       help="a batch taking longer fails; its files become rejects (default: %(default)s)")
 
     run = sub.add_parser("run", help="run the clean-corpus flow once")
     add_locations(run)
@@ -93,7 +96,7 @@ def format_summary(totals: dict) -> str:
 def batch_options(args: argparse.Namespace) -> dict:
     """The flow parameters that say how batches are made and where they are cleaned."""
     return {"batch_bytes": int(args.batch_mb * 2**20), "batch_files": args.batch_files,
-            "dask_address": args.dask_address}
+            "dask_address": args.dask_address, "batch_timeout": args.batch_timeout}
 
 
 def command_run(args: argparse.Namespace) -> int:

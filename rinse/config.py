@@ -9,11 +9,16 @@ from urllib.parse import unquote, urlparse
 DEFAULT_INPUT = "seeds"
 DEFAULT_WAREHOUSE = "warehouse"
 DEFAULT_CRON = "0 * * * *"
-# Set before Prefect is imported: no telemetry, and a quiet console for a CLI.
+DEFAULT_BATCH_TIMEOUT = 3600.0  # seconds; a batch of 32 MB takes well under a minute per worker
+# Set before Prefect is imported: no telemetry, and a quiet console for a CLI, while the
+# flow's and tasks' own INFO lines still reach the server (the run's log in the UI).
 PREFECT_ENV_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
     "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_LOGGING_LOGGERS_PREFECT_FLOW_RUNS_LEVEL": "INFO",
+    "PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL": "INFO",
+    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
 }
 
 

@@ -121,12 +121,32 @@ def process_batch(refs: list[FileRef], known: dict[str, str | None], staging_dir
         rows["paragraphs"] += paragraph_rows(doc_id, doc)
         rows["removed"] += [{"doc_id": doc_id, "line_no": r.line_no, "text": r.text, "category": r.category,
                              "rule": r.rule} for r in doc.removed]
-    summary.n_documents = len(rows["documents"])
-    summary.n_rejected = len(rows["rejects"])
-    summary.rejected_by_reason.update(r["reason"] for r in rows["rejects"])
-    summary.removed_by_category.update(r["category"] for r in rows["removed"])
+    return staged_summary(summary, rows, staging_dir)
+
+
+def staged_summary(summary: BatchSummary, rows: dict[str, list[dict]], staging_dir: str) -> BatchSummary:
+    """Count ``rows`` into ``summary`` and stage each table's rows as ``<table>-<batch_no>.parquet``."""
+    summary.n_documents = len(rows.get("documents", ()))
+    summary.n_rejected = len(rows.get("rejects", ()))
+    summary.rejected_by_reason.update(r["reason"] for r in rows.get("rejects", ()))
+    summary.removed_by_category.update(r["category"] for r in rows.get("removed", ()))
     for table, table_rows in rows.items():
         if table_rows:
-            dest = Path(staging_dir) / f"{table}-{batch_no:06d}.parquet"
+            dest = Path(staging_dir) / f"{table}-{summary.batch_no:06d}.parquet"
             summary.staged[table] = str(write_atomic(to_table(table_rows, table), dest))
     return summary
+
+
+def failed_batch(refs: list[FileRef], known: dict[str, str | None], staging_dir: str, run_id: str,
+                 batch_no: int, reason: str) -> BatchSummary:
+    """What is committed for a batch whose cleaning failed for good (crash, timeout, retries spent).
+
+    Each file the warehouse does not hold yet becomes a ``rejects`` row (``error``, with
+    ``reason``), so the next run cleans it again; a file with a current row keeps it
+    (counted as unchanged) rather than losing a good document to a failure.
+    """
+    now = dt.datetime.now(dt.timezone.utc)
+    rejects = [reject_row(ref, None, "error", reason, run_id, now)
+               for ref in refs if ref.rel_path not in known]
+    summary = BatchSummary(batch_no=batch_no, n_files=len(refs), n_unchanged=len(refs) - len(rejects))
+    return staged_summary(summary, {"rejects": rejects}, staging_dir)

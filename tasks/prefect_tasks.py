@@ -10,6 +10,8 @@ from concurrent.futures import Executor
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
+from prefect.tasks import exponential_backoff
+from prefect.utilities.timeout import timeout as time_limit
 
 from tasks.batch import BatchSummary, process_batch
 from tasks.clean import CleanConfig
@@ -17,9 +19,11 @@ from tasks.discover import FileRef
 
 
 def retry_on_io_error(task_, task_run, state) -> bool:
-    """Retry a failed task only when it failed on I/O (an ``OSError``)."""
+    """Retry a failed task only when it failed on I/O (an ``OSError``), not on a timeout."""
     try:
         state.result()
+    except TimeoutError:
+        return False
     except OSError:
         return True
     except Exception:
@@ -27,11 +31,18 @@ def retry_on_io_error(task_, task_run, state) -> bool:
     return False
 
 
-@task(name="clean-batch", persist_result=False, cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2,
+@task(name="clean-batch", persist_result=False, cache_policy=NO_CACHE, retries=3,
+      retry_delay_seconds=exponential_backoff(backoff_factor=1), retry_jitter_factor=0.5,
       retry_condition_fn=retry_on_io_error, task_run_name="clean-batch-{batch_no}")
 def clean_batch(refs: list[FileRef], known: dict[str, str | None], staging_dir: str, run_id: str,
-                batch_no: int, config: CleanConfig, pool: Executor | None = None) -> BatchSummary:
-    """Clean one batch, in ``pool`` when given (else in this process); returns its summary."""
+                batch_no: int, config: CleanConfig, pool: Executor | None = None,
+                timeout: float | None = None) -> BatchSummary:
+    """Clean one batch, in ``pool`` when given (else in this process); returns its summary.
+
+    A batch that takes longer than ``timeout`` seconds fails with ``TimeoutError`` (in
+    this process, the cleaning is interrupted between two Python statements).
+    """
     if pool is None:
-        return process_batch(refs, known, staging_dir, run_id, batch_no, config)
-    return pool.submit(process_batch, refs, known, staging_dir, run_id, batch_no, config).result()
+        with time_limit(timeout):
+            return process_batch(refs, known, staging_dir, run_id, batch_no, config)
+    return pool.submit(process_batch, refs, known, staging_dir, run_id, batch_no, config).result(timeout)

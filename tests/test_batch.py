@@ -97,3 +97,15 @@ def test_process_batch_and_its_summary_pickle_for_a_worker_process(corpus, tmp_p
 ])
 def test_one_line(exc, line) -> None:
     assert one_line(exc) == line
+
+
+def test_a_failed_batch_rejects_new_files_and_keeps_the_current_rows(corpus, tmp_path) -> None:
+    refs = list(walk_root(corpus))
+    summary = batch.failed_batch(refs, {"en_buses.txt": "ab" * 32}, str(tmp_path), "run-1", 5,
+                                 "batch 5 failed: TimeoutError: took too long")
+    rejects = staged_rows(summary, "rejects")
+    assert sorted(r["source_path"] for r in rejects) == ["empty.txt", "zh/library.txt", "zh/tram.txt"]
+    assert {(r["reason"], r["detail"]) for r in rejects} == {
+        ("error", "batch 5 failed: TimeoutError: took too long")}
+    assert (summary.n_files, summary.n_unchanged, summary.n_rejected) == (4, 1, 3)
+    assert summary.staged["rejects"].endswith("rejects-000005.parquet")

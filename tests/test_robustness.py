@@ -1,0 +1,111 @@
+"""A batch that fails, hangs or hits a transient I/O error never sinks the run."""
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pyarrow.dataset as ds
+import pytest
+
+import tasks.prefect_tasks as prefect_tasks
+from tasks.clean import CleanConfig
+from tasks.discover import walk_root
+
+
+def rows(wh: Path, table: str) -> list[dict]:
+    return ds.dataset(wh / table, format="parquet", partitioning="hive").to_table().to_pylist()
+
+
+def failing_on_batch(bad_batch: int, exc: Exception, times: int = 99):
+    """``process_batch`` that raises ``exc`` on ``bad_batch`` (the first ``times`` calls); counts calls."""
+    real = prefect_tasks.process_batch
+    calls = []
+
+    def process_batch(refs, known, staging_dir, run_id, batch_no=0, config=None):
+        calls.append(batch_no)
+        if batch_no == bad_batch and calls.count(bad_batch) <= times:
+            raise exc
+        return real(refs, known, staging_dir, run_id, batch_no, config)
+
+    return process_batch, calls
+
+
+def run_flow(root: Path, wh: Path, **kwargs) -> dict:
+    from flows.clean_corpus import clean_corpus
+
+    return clean_corpus(inputs=[str(root)], warehouse=str(wh), workers=1, batch_files=2, **kwargs)
+
+
+def test_a_batch_whose_worker_raises_becomes_error_rejects(prefect_harness, corpus, tmp_path, monkeypatch):
+    fake, calls = failing_on_batch(1, RuntimeError("worker died\nwith a traceback"))
+    monkeypatch.setattr(prefect_tasks, "process_batch", fake)
+    totals = run_flow(corpus, tmp_path / "wh")
+    assert calls.count(1) == 1  # not an I/O error: no retry
+    failed = sorted(r.rel_path for r in walk_root(corpus))[2:]
+    errors = {r["source_path"]: r["detail"]
+              for r in rows(tmp_path / "wh", "rejects") if r["reason"] == "error"}
+    assert errors == dict.fromkeys(failed, "batch 1 failed: RuntimeError: worker died")
+    assert totals["rejected_by_reason"] == {"error": 2, "empty": 1} and totals["documents_written"] == 1
+
+    monkeypatch.undo()
+    again = run_flow(corpus, tmp_path / "wh")  # the next run cleans them again
+    assert (again["unchanged"], again["documents_written"], again["rejected"]) == (2, 2, 0)
+    assert {r["source_path"] for r in rows(tmp_path / "wh", "documents")} >= set(failed)
+
+
+def test_a_transient_io_error_is_retried(prefect_harness, corpus, tmp_path, monkeypatch):
+    fake, calls = failing_on_batch(0, OSError("stale file handle"), times=1)
+    monkeypatch.setattr(prefect_tasks, "process_batch", fake)
+    totals = run_flow(corpus, tmp_path / "wh")
+    assert calls.count(0) == 2
+    assert totals["rejected_by_reason"] == {"empty": 1} and totals["documents_written"] == 3
+
+
+def test_a_batch_in_process_is_stopped_at_its_timeout(corpus, tmp_path, monkeypatch):
+    def slow(*args, **kwargs):
+        while True:
+            time.sleep(0.01)
+
+    monkeypatch.setattr(prefect_tasks, "process_batch", slow)
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        prefect_tasks.clean_batch.fn(list(walk_root(corpus)), {}, str(tmp_path), "r", 0, CleanConfig(),
+                                     timeout=0.5)
+    assert time.monotonic() - started < 5
+
+
+def test_a_batch_in_a_pool_is_given_up_at_its_timeout(corpus, tmp_path):
+    with ThreadPoolExecutor(1) as busy:
+        busy.submit(time.sleep, 2)  # the only worker is taken: the batch cannot finish in time
+        with pytest.raises(TimeoutError):
+            prefect_tasks.clean_batch.fn(list(walk_root(corpus)), {}, str(tmp_path), "r", 0, CleanConfig(),
+                                         busy, timeout=0.3)
+
+
+def test_timeouts_are_not_retried_but_io_errors_are():
+    class Failed:
+        def __init__(self, exc):
+            self.exc = exc
+
+        def result(self):
+            raise self.exc
+
+    retry = prefect_tasks.retry_on_io_error
+    assert retry(None, None, Failed(OSError("EIO")))
+    assert not retry(None, None, Failed(TimeoutError("batch took too long")))
+    assert not retry(None, None, Failed(ValueError("bug")))
+
+
+def test_leaving_the_pool_stops_a_worker_stuck_on_a_timed_out_batch():
+    from flows.clean_corpus import WORKER_EXIT_SECONDS, batch_pool
+
+    started = time.monotonic()
+    with batch_pool(2, several_batches=True) as pool:
+        stuck = pool.submit(time.sleep, 600)
+        with pytest.raises(TimeoutError):
+            stuck.result(timeout=0.5)
+        workers = list(pool._processes.values())
+    assert time.monotonic() - started < WORKER_EXIT_SECONDS + 10
+    for worker in workers:
+        worker.join(5)
+    assert not any(w.is_alive() for w in workers)
