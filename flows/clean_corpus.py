@@ -45,6 +45,7 @@ from rinse.config import (
     local_path,
     worker_count,
 )
+from tasks import line_stats
 from tasks.batch import BatchSummary, failed_batch, one_line, process_batch
 from tasks.clean import CleanConfig
 from tasks.discover import DEFAULT_BATCH_BYTES, DEFAULT_BATCH_FILES, FileRef, batches, discover
@@ -204,7 +205,8 @@ def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREH
         progress = create_progress_artifact(0.0, key="clean-corpus-progress",
                                             description=f"share of the {n_files} input files committed")
         staging = wh / STAGING / totals.run_id
-        committer = Committer(wh, index, totals, logger, progress, n_files, n_bytes, staging)
+        committer = Committer(wh, index, totals, logger, progress, n_files, n_bytes, staging,
+                              line_stats.load(wh))
         staging.mkdir(parents=True)
         known = index.known(PIPELINE_VERSION)
         batch_iter = batches(discover(roots, skip=[wh]), batch_bytes, batch_files)
@@ -214,12 +216,14 @@ def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREH
             for batch_no, refs in enumerate(itertools.chain(head, batch_iter)):
                 batch_known = known_subset(refs, known)
                 pending.append((refs, batch_known, clean_batch.submit(
-                    refs, batch_known, str(staging), totals.run_id, batch_no, config, pool, batch_timeout)))
+                    refs, batch_known, str(staging), totals.run_id, batch_no, config, pool, batch_timeout,
+                    committer.line_counts.subset(line_stats.source_of(r.rel_path) for r in refs))))
                 if len(pending) > workers:
                     committer.commit_next(pending)
             while pending:
                 committer.commit_next(pending)
         committer.reclean_orphaned_duplicates(staging, config)
+        line_stats.save(wh, committer.line_counts)
         shutil.rmtree(wh / STAGING, ignore_errors=True)
         found_drifts = drifts(totals.rates(), earlier_rates(wh))
         write_run(wh, totals.runs_row(started, {
@@ -282,6 +286,7 @@ class Committer:
     input_files: int
     input_bytes: int
     staging: Path
+    line_counts: line_stats.LineStats = field(default_factory=line_stats.LineStats)
     duplicate_refs: dict[str, FileRef] = field(default_factory=dict)
     failed_batches: list[str] = field(default_factory=list)
     last_batch_no: int = -1
@@ -310,6 +315,7 @@ class Committer:
         for staged in batch.staged.values():
             Path(staged).unlink(missing_ok=True)
         self.totals.add(refs, batch, committed)
+        self.line_counts.merge(batch.line_counts)
         self.duplicate_refs.update((r.rel_path, r) for r in refs if self.index.is_duplicate(r.rel_path))
         done = progress_percent(self.totals.input_bytes_done, self.totals.files_seen, self.input_bytes,
                                 self.input_files)

@@ -4,6 +4,11 @@
 ``ProcessPoolExecutor`` can run it in another process.  One bad file never takes the
 batch down: a ``RejectError`` becomes a ``rejects`` row with its reason, any other
 exception a row with reason ``error`` and the one-line exception.
+
+Repeated lines: each document is cleaned with what earlier runs learnt about its source
+(``prior``); the batch then counts its own lines per source, and a document in which the
+batch itself revealed a repeated line is cleaned again.  The batch's counts go back in the
+summary for the flow to merge into the ``line_stats`` state table.
 """
 
 from __future__ import annotations
@@ -11,12 +16,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rinse import PIPELINE_VERSION
 from tasks.clean import CleanConfig, clean_document
 from tasks.discover import FileRef
+from tasks.line_stats import LineStats, source_of
 from tasks.model import CleanDocument, RejectError
 from tasks.warehouse import doc_id_for, to_table, write_atomic
 
@@ -34,6 +41,7 @@ class BatchSummary:
     rejected_by_reason: Counter = field(default_factory=Counter)
     removed_by_category: Counter = field(default_factory=Counter)
     staged: dict[str, str] = field(default_factory=dict)
+    line_counts: LineStats = field(default_factory=LineStats)
 
 
 def one_line(exc: BaseException) -> str:
@@ -89,16 +97,59 @@ def read_file(ref: FileRef) -> tuple[bytes | None, str | None, str | None]:
     return data, hashlib.sha256(data).hexdigest(), None
 
 
+def clean_or_reject(ref: FileRef, data: bytes, sha: str, config: CleanConfig, prior: LineStats,
+                    run_id: str, now: dt.datetime) -> CleanDocument | dict:
+    """The cleaned document, or the ``rejects`` row of a file that did not become one."""
+    try:
+        return clean_document(data, ref.rel_path, config, repeated=prior.repeated(source_of(ref.rel_path)))
+    except RejectError as exc:
+        return reject_row(ref, sha, exc.reason, exc.detail, run_id, now)
+    except Exception as exc:  # one bad file must not take the batch down
+        return reject_row(ref, sha, "error", one_line(exc), run_id, now)
+
+
+def learn_repeated(cleaned: list[tuple[FileRef, str, bytes, CleanDocument]], prior: LineStats,
+                   clean: Callable[[FileRef, bytes, str, LineStats], CleanDocument | dict]
+                   ) -> tuple[list[tuple[FileRef, str, CleanDocument | dict]], LineStats]:
+    """Count the batch's lines per source, and clean again each document whose repeated lines
+    change once the batch's own counts are added to ``prior``; returns the documents and the counts."""
+    counts = LineStats()
+    for ref, _, _, doc in cleaned:
+        counts.add_document(source_of(ref.rel_path), doc.line_keys)
+    learnt = LineStats()
+    learnt.merge(prior)
+    learnt.merge(counts)
+    repeated = {source: learnt.repeated(source) for source in counts.sources}
+    out = []
+    for ref, sha, data, doc in cleaned:
+        source = source_of(ref.rel_path)
+        before, now = prior.repeated(source), repeated[source]
+        if any(before.get(key) != now.get(key) for key in doc.line_keys):
+            out.append((ref, sha, clean(ref, data, sha, learnt)))
+        else:
+            out.append((ref, sha, doc))
+    return out, counts
+
+
 def process_batch(refs: list[FileRef], known: dict[str, str | None], staging_dir: str, run_id: str,
-                  batch_no: int = 0, config: CleanConfig | None = None) -> BatchSummary:
+                  batch_no: int = 0, config: CleanConfig | None = None,
+                  prior: LineStats | None = None) -> BatchSummary:
     """Clean ``refs`` and stage their rows as ``staging_dir/<table>-<batch_no>.parquet``.
 
     ``known`` maps source_path -> sha256 of rows already current in the warehouse;
-    such files are counted as unchanged and not cleaned again.
+    such files are counted as unchanged and not cleaned again.  ``prior`` holds the
+    line counts of the batch's sources from earlier runs.
     """
     now = dt.datetime.now(dt.timezone.utc)
+    config = config or CleanConfig()
+    prior = prior or LineStats()
     summary = BatchSummary(batch_no=batch_no, n_files=len(refs))
     rows: dict[str, list[dict]] = {"documents": [], "paragraphs": [], "removed": [], "rejects": []}
+
+    def clean(ref: FileRef, data: bytes, sha: str, stats: LineStats) -> CleanDocument | dict:
+        return clean_or_reject(ref, data, sha, config, stats, run_id, now)
+
+    cleaned = []
     for ref in refs:
         data, sha, unread = read_file(ref)
         if ref.rel_path in known and known[ref.rel_path] == sha:
@@ -108,13 +159,15 @@ def process_batch(refs: list[FileRef], known: dict[str, str | None], staging_dir
             rows["rejects"].append(reject_row(ref, None, "error", unread, run_id, now))
             continue
         summary.bytes_in += len(data)
-        try:
-            doc = clean_document(data, ref.rel_path, config or CleanConfig())
-        except RejectError as exc:
-            rows["rejects"].append(reject_row(ref, sha, exc.reason, exc.detail, run_id, now))
-            continue
-        except Exception as exc:  # one bad file must not take the batch down
-            rows["rejects"].append(reject_row(ref, sha, "error", one_line(exc), run_id, now))
+        doc = clean(ref, data, sha, prior)
+        if isinstance(doc, dict):
+            rows["rejects"].append(doc)
+        else:
+            cleaned.append((ref, sha, data, doc))
+    results, summary.line_counts = learn_repeated(cleaned, prior, clean)
+    for ref, sha, doc in results:
+        if isinstance(doc, dict):
+            rows["rejects"].append(doc)
             continue
         doc_id = doc_id_for(ref.rel_path, sha)
         rows["documents"].append(document_row(ref, sha, doc_id, doc, run_id, now))

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from tasks import lexicon as lx
 from tasks import segment
+from tasks.line_stats import Repeated, line_key
 from tasks.model import BLANK, BODY, DROP, HEADING, LIST_ITEM, TITLE, Label, Line, Metadata, Removed
 
 CJK_SENTENCE_END = re.compile(r"[。！？][”」』）]*$")
@@ -58,6 +59,11 @@ DATELINE_LABEL = re.compile(
 )
 LINK_LABELS = ("gallery_label", "related_link")
 SECTION = "section_label"
+REPEATED = "repeated_line"
+# A line that ends like a sentence is boilerplate by repetition only when most of the source has it.
+REPEATED_SENTENCE_SHARE = 0.8
+# More repeated lines than this share of a document's units: a near-copy of another document, not a footer.
+MAX_REPEATED_SHARE = 0.5
 NON_NAME_ORGS = re.compile(r"(?:staff|reporter|correspondent|writer|editor|contributor|columnist)", re.I)
 
 
@@ -205,6 +211,20 @@ def boilerplate(text: str) -> Verdict | None:
     return None
 
 
+def repeated_line(text: str, seen_in: int, n_docs: int) -> Verdict | None:
+    """A line that recurs across the documents of its source (``seen_in`` of ``n_docs``) is
+    boilerplate, unless it is prose, or a sentence that not most of the source repeats.
+
+    >>> repeated_line("Harbor Daily: news you can use", 9, 10)
+    Verdict(category='repeated_line', rule='repeated_line:seen_in=9/10')
+    >>> repeated_line("The museum is open daily.", 6, 10) is None
+    True
+    """
+    if is_prose(text) or SENTENCE_END.search(text) and seen_in < REPEATED_SENTENCE_SHARE * n_docs:
+        return None
+    return Verdict(REPEATED, f"{REPEATED}:seen_in={seen_in}/{n_docs}")
+
+
 def section_part(part: str) -> bool:
     """One step of a section label: a short Title Case phrase or 2-6 Han characters."""
     if re.fullmatch(r"[" + lx.HAN + r"]{2,6}", part):
@@ -295,6 +315,7 @@ class Units:
 
     lines: list[Line]
     spans: list[list[int]]
+    repeated: Repeated = field(default_factory=dict)
     texts: list[str] = field(init=False)
     hits: list[Verdict | None] = field(init=False)
     kinds: list[str] = field(init=False)
@@ -302,9 +323,26 @@ class Units:
 
     def __post_init__(self) -> None:
         self.texts = [segment.span_text(self.lines, span) for span in self.spans]
-        self.hits = [boilerplate(text) for text in self.texts]
+        self.hits = [boilerplate(text) or self.repeated_hit(i) for i, text in enumerate(self.texts)]
+        repeated = [i for i, hit in enumerate(self.hits) if hit and hit.category == REPEATED]
+        if len(repeated) > MAX_REPEATED_SHARE * len(self.spans):
+            for i in repeated:
+                self.hits[i] = None
         self.kinds = [self.hinted_kind(i) or BODY for i in range(len(self.spans))]
         self.verdicts = [None] * len(self.spans)
+
+    def repeated_hit(self, i: int) -> Verdict | None:
+        """The ``repeated_line`` verdict of a one-line unit the source repeats."""
+        evidence = self.repeated.get(line_key(self.texts[i])) if len(self.spans[i]) == 1 else None
+        return repeated_line(self.texts[i], *evidence) if evidence else None
+
+    def keep_some_body(self) -> None:
+        """Never leave a document without body for repetition alone: take those lines back."""
+        if any(kind in (BODY, LIST_ITEM, HEADING) for kind in self.kinds):
+            return
+        for i, verdict in enumerate(self.verdicts):
+            if verdict and verdict.category == REPEATED:
+                self.kinds[i], self.verdicts[i] = BODY, None
 
     def hinted_kind(self, i: int) -> str | None:
         hint = self.lines[self.spans[i][0]].hint
@@ -319,10 +357,10 @@ class Units:
         return next((j for j in range(i + 1, len(self.spans)) if not self.hits[j]), None)
 
 
-def build_units(lines: list[Line]) -> Units:
+def build_units(lines: list[Line], repeated: Repeated) -> Units:
     """Group lines into paragraph units as ``segment`` will."""
     spans = segment.paragraph_spans(lines, lambda i, j: True, segment.wrap_width(lines) is not None)
-    return Units(lines, spans)
+    return Units(lines, spans, repeated)
 
 
 def read_top_furniture(units: Units) -> int:
@@ -452,13 +490,18 @@ def mark_headings(units: Units, start: int) -> None:
             units.kinds[i] = HEADING
 
 
-def classify(lines: list[Line]) -> tuple[list[Label], Metadata]:
-    """One label per line, and the metadata found on the way."""
+def classify(lines: list[Line], repeated: Repeated | None = None) -> tuple[list[Label], Metadata]:
+    """One label per line, and the metadata found on the way.
+
+    ``repeated`` maps ``line_key`` hashes of lines this document's source repeats to their
+    evidence (seen in k of n documents, see ``tasks.line_stats``).
+    """
     meta = Metadata()
-    units = build_units(lines)
+    units = build_units(lines, repeated or {})
     start = read_header(units, meta)
     read_body(units, start, meta)
     read_footer(units)
+    units.keep_some_body()
     mark_headings(units, start)
     labels = [Label(BLANK) for _ in lines]
     for span, kind, verdict in zip(units.spans, units.kinds, units.verdicts, strict=True):

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tasks import classify, decode, html, language, repair, segment
+from tasks.line_stats import Repeated, document_keys
 from tasks.model import CleanDocument, Line, RejectError
 
 
@@ -39,8 +40,13 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
-def clean_document(data: bytes, name: str, config: CleanConfig = CleanConfig()) -> CleanDocument:
-    """Clean one raw file's bytes; ``name`` is only used for its extension."""
+def clean_document(data: bytes, name: str, config: CleanConfig = CleanConfig(),
+                   repeated: Repeated | None = None) -> CleanDocument:
+    """Clean one raw file's bytes; ``name`` is only used for its extension.
+
+    ``repeated`` is what the corpus taught about lines of this file's source
+    (``tasks.line_stats``); the document's own line hashes come back in ``line_keys``.
+    """
     if len(data) > config.max_bytes:
         raise RejectError("too_large", f"{len(data)} bytes is over the {config.max_bytes} byte limit")
     payload = decode.unwrap(data, name)
@@ -56,7 +62,7 @@ def clean_document(data: bytes, name: str, config: CleanConfig = CleanConfig()) 
         text, text_repairs = repair.repair_text(decoded.text)
         repairs += text_repairs
         lines, page_meta = split_lines(text), None
-    labels, meta = classify.classify(lines)
+    labels, meta = classify.classify(lines, repeated)
     if page_meta is not None:
         meta = classify.merge_metadata(page_meta, meta)
     removed += classify.removed_lines(lines, labels)
@@ -71,4 +77,5 @@ def clean_document(data: bytes, name: str, config: CleanConfig = CleanConfig()) 
         repairs=sorted(set(repairs)),
         language=doc_language,
         script=script,
+        line_keys=document_keys(line.text for line in lines),
     )

@@ -97,6 +97,8 @@ class CleanDocument:
     repairs: list[str] = field(default_factory=list)
     language: str = "und"
     script: str = "Zyyy"
+    # Hashes of the document's short lines (``tasks.line_stats``), for learning repeated lines.
+    line_keys: frozenset[int] = frozenset()
 
     @property
     def text(self) -> str:

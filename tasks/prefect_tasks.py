@@ -16,6 +16,7 @@ from prefect.utilities.timeout import timeout as time_limit
 from tasks.batch import BatchSummary, process_batch
 from tasks.clean import CleanConfig
 from tasks.discover import FileRef
+from tasks.line_stats import LineStats
 
 
 def retry_on_io_error(task_, task_run, state) -> bool:
@@ -36,13 +37,15 @@ def retry_on_io_error(task_, task_run, state) -> bool:
       retry_condition_fn=retry_on_io_error, task_run_name="clean-batch-{batch_no}")
 def clean_batch(refs: list[FileRef], known: dict[str, str | None], staging_dir: str, run_id: str,
                 batch_no: int, config: CleanConfig, pool: Executor | None = None,
-                timeout: float | None = None) -> BatchSummary:
+                timeout: float | None = None, prior: LineStats | None = None) -> BatchSummary:
     """Clean one batch, in ``pool`` when given (else in this process); returns its summary.
 
     A batch that takes longer than ``timeout`` seconds fails with ``TimeoutError`` (in
-    this process, the cleaning is interrupted between two Python statements).
+    this process, the cleaning is interrupted between two Python statements).  ``prior``
+    holds what earlier runs learnt about the batch's sources (``tasks.line_stats``).
     """
+    args = (refs, known, staging_dir, run_id, batch_no, config, prior)
     if pool is None:
         with time_limit(timeout):
-            return process_batch(refs, known, staging_dir, run_id, batch_no, config)
-    return pool.submit(process_batch, refs, known, staging_dir, run_id, batch_no, config).result(timeout)
+            return process_batch(*args)
+    return pool.submit(process_batch, *args).result(timeout)
