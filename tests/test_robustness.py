@@ -21,11 +21,11 @@ def failing_on_batch(bad_batch: int, exc: Exception, times: int = 99):
     real = prefect_tasks.process_batch
     calls = []
 
-    def process_batch(refs, known, staging_dir, run_id, batch_no=0, config=None):
+    def process_batch(refs, known, staging_dir, run_id, batch_no=0, config=None, prior=None):
         calls.append(batch_no)
         if batch_no == bad_batch and calls.count(bad_batch) <= times:
             raise exc
-        return real(refs, known, staging_dir, run_id, batch_no, config)
+        return real(refs, known, staging_dir, run_id, batch_no, config, prior)
 
     return process_batch, calls
 
