@@ -15,7 +15,6 @@ import json
 import logging
 import multiprocessing
 import os
-import shutil
 import time
 import uuid
 from collections import deque
@@ -42,7 +41,7 @@ from rinse.config import (
     DEFAULT_WAREHOUSE,
     UsageError,
     input_roots,
-    local_path,
+    location,
     worker_count,
 )
 from tasks import line_stats
@@ -61,6 +60,7 @@ from tasks.report import (
     summary_markdown,
     throughput,
 )
+from tasks.storage import as_location, make_dirs, remove_tree
 from tasks.warehouse import (
     STAGING,
     WarehouseIndex,
@@ -192,7 +192,7 @@ def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREH
     logger = get_run_logger()
     started = dt.datetime.now(dt.timezone.utc)
     roots = input_roots(inputs or [DEFAULT_INPUT])
-    wh = local_path(warehouse)
+    wh = location(warehouse)
     workers = batch_workers(workers, dask_address)
     config = CleanConfig()
     check_writable(wh)
@@ -207,7 +207,7 @@ def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREH
         staging = wh / STAGING / totals.run_id
         committer = Committer(wh, index, totals, logger, progress, n_files, n_bytes, staging,
                               line_stats.load(wh))
-        staging.mkdir(parents=True)
+        make_dirs(staging)
         known = index.known(PIPELINE_VERSION)
         batch_iter = batches(discover(roots, skip=[wh]), batch_bytes, batch_files)
         head = list(itertools.islice(batch_iter, 2))
@@ -224,7 +224,7 @@ def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREH
                 committer.commit_next(pending)
         committer.reclean_orphaned_duplicates(staging, config)
         line_stats.save(wh, committer.line_counts)
-        shutil.rmtree(wh / STAGING, ignore_errors=True)
+        remove_tree(wh / STAGING)
         found_drifts = drifts(totals.rates(), earlier_rates(wh))
         write_run(wh, totals.runs_row(started, {
             "inputs": [str(r) for r in roots], "warehouse": str(wh), "workers": workers,
@@ -313,7 +313,7 @@ class Committer:
         part_name = f"part-{self.totals.run_id}-{batch.batch_no:06d}.parquet"
         committed = commit_batch(self.wh, self.index, batch.staged, part_name)
         for staged in batch.staged.values():
-            Path(staged).unlink(missing_ok=True)
+            as_location(staged).unlink(missing_ok=True)
         self.totals.add(refs, batch, committed)
         self.line_counts.merge(batch.line_counts)
         self.duplicate_refs.update((r.rel_path, r) for r in refs if self.index.is_duplicate(r.rel_path))

@@ -21,7 +21,7 @@ from rinse.config import (
     DEFAULT_WAREHOUSE,
     UsageError,
     input_roots,
-    local_path,
+    location,
     set_prefect_env_defaults,
 )
 from tasks.discover import DEFAULT_BATCH_BYTES, DEFAULT_BATCH_FILES
@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
 def check_run_possible(inputs: list[str], warehouse: str, wait: bool) -> None:
     """Refuse early, with one line, what would make the flow fail before it starts."""
     input_roots(inputs)
-    wh = local_path(warehouse)
+    wh = location(warehouse)
     check_writable(wh)
     if not wait:
         with WarehouseLock(wh):
@@ -116,8 +116,8 @@ def command_serve(args: argparse.Namespace) -> int:
         raise UsageError("rinse serve needs a Prefect server: run `prefect server start` and set "
                          "PREFECT_API_URL (e.g. http://127.0.0.1:4200/api)")
     inputs = [str(p) for p in input_roots(args.input or [DEFAULT_INPUT])]
-    warehouse = str(local_path(args.warehouse))
-    check_writable(local_path(warehouse))
+    warehouse = str(location(args.warehouse))
+    check_writable(location(warehouse))
     from prefect.client.schemas.objects import ConcurrencyLimitConfig
 
     from flows.clean_corpus import clean_corpus_for
@@ -133,7 +133,7 @@ def command_serve(args: argparse.Namespace) -> int:
 def command_compact(args: argparse.Namespace) -> int:
     from tasks.warehouse import compact
 
-    wh = local_path(args.warehouse)
+    wh = location(args.warehouse)
     if not wh.is_dir():
         raise UsageError(f"warehouse {wh} does not exist")
     with WarehouseLock(wh):

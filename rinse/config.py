@@ -31,24 +31,43 @@ def set_prefect_env_defaults() -> None:
         os.environ.setdefault(key, value)
 
 
-def local_path(location: str | os.PathLike) -> Path:
-    """A folder given as a path or a ``file://`` URI, made absolute.
+def is_uri(text: str) -> bool:
+    """``scheme://...`` other than a Windows drive letter.
 
-    >>> local_path('file:///tmp/some%20dir').as_posix()
+    >>> is_uri('s3://bucket/key'), is_uri('/data/in'), is_uri('C:/data')
+    (True, False, False)
+    """
+    scheme = urlparse(text).scheme
+    return len(scheme) > 1
+
+
+def location(text: str | os.PathLike) -> Path:
+    """A folder or file given as a path, a ``file://`` URI or an object-storage URI.
+
+    Local locations are made absolute ``Path`` objects; ``s3://bucket/prefix`` (or any
+    fsspec protocol) becomes a ``upath.UPath`` with the same path API (needs ``rinse[s3]``).
+    Listings are not cached, so a long-running ``serve`` sees new objects.
+
+    >>> location('file:///tmp/some%20dir').as_posix()
     '/tmp/some dir'
     """
-    text = os.fspath(location)
+    text = os.fspath(text)
     parsed = urlparse(text)
     if parsed.scheme == "file":
         return Path(unquote(parsed.path)).resolve()
-    if parsed.scheme and len(parsed.scheme) > 1:
-        raise UsageError(f"unsupported location {text!r}: use a local folder or a file:// URI")
-    return Path(text).expanduser().resolve()
+    if not is_uri(text):
+        return Path(text).expanduser().resolve()
+    try:
+        from upath import UPath
+
+        return UPath(text, use_listings_cache=False)
+    except (ImportError, ValueError) as exc:
+        raise UsageError(f"unsupported location {text!r}: {exc} (s3:// needs rinse[s3])") from exc
 
 
 def input_roots(locations: list[str]) -> list[Path]:
     """The input folders, each checked to exist."""
-    roots = [local_path(loc) for loc in locations]
+    roots = [location(loc) for loc in locations]
     for root in roots:
         if not root.is_dir():
             raise UsageError(f"input folder {root} does not exist or is not a folder")

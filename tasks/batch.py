@@ -18,13 +18,13 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rinse import PIPELINE_VERSION
 from tasks.clean import CleanConfig, clean_document
 from tasks.discover import FileRef
 from tasks.line_stats import LineStats, source_of
 from tasks.model import CleanDocument, RejectError
+from tasks.storage import as_location
 from tasks.warehouse import doc_id_for, to_table, write_atomic
 
 
@@ -91,7 +91,7 @@ def read_file(ref: FileRef) -> tuple[bytes | None, str | None, str | None]:
     if ref.refused:
         return None, None, ref.refused
     try:
-        data = Path(ref.path).read_bytes()
+        data = as_location(ref.path).read_bytes()
     except OSError as exc:
         return None, None, f"cannot read: {one_line(exc)}"
     return data, hashlib.sha256(data).hexdigest(), None
@@ -185,7 +185,7 @@ def staged_summary(summary: BatchSummary, rows: dict[str, list[dict]], staging_d
     summary.removed_by_category.update(r["category"] for r in rows.get("removed", ()))
     for table, table_rows in rows.items():
         if table_rows:
-            dest = Path(staging_dir) / f"{table}-{summary.batch_no:06d}.parquet"
+            dest = as_location(staging_dir) / f"{table}-{summary.batch_no:06d}.parquet"
             summary.staged[table] = str(write_atomic(to_table(table_rows, table), dest))
     return summary
 

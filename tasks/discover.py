@@ -4,6 +4,8 @@ Hidden files and folders (name starts with ``.``) are skipped, and so are symlin
 folders (no loops, no escaping the root).  A symlinked *file* is read when it resolves
 inside its input root; one that points outside is still yielded, with ``refused`` set,
 so the batch records it as a ``rejects`` row (reason ``error``) without reading it.
+An object-storage root (``s3://bucket/prefix``) is walked the same way, one listing
+per "folder" (key prefix up to a ``/``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from tasks.storage import is_remote
 
 log = logging.getLogger(__name__)
 
@@ -76,11 +80,32 @@ def _walk(folder: Path, root: Path, skip: frozenset[Path]) -> Iterator[FileRef]:
                 yield ref
 
 
+def _walk_objects(fs, folder: str, root: str, root_uri: str, skip: frozenset[str]) -> Iterator[FileRef]:
+    listing = fs.ls(folder, detail=True, refresh=True)
+    for info in sorted(listing, key=lambda i: i["name"].rstrip("/").rsplit("/", 1)[-1]):
+        name = info["name"].rstrip("/")
+        if is_hidden(name.rsplit("/", 1)[-1]) or name == folder:
+            continue
+        if info["type"] == "directory":
+            if name not in skip:
+                yield from _walk_objects(fs, name, root, root_uri, skip)
+        elif info["type"] == "file":
+            rel = name[len(root) + 1:]
+            yield FileRef(root_uri, rel, f"{root_uri}/{rel}", int(info["size"] or 0))
+
+
 def walk_root(root: str | os.PathLike, skip: Iterable[str | os.PathLike] = ()) -> Iterator[FileRef]:
     """Every non-hidden file under ``root``, in sorted order, folders in place (``a``, ``b/c``, ``d``).
 
     Folders in ``skip`` (e.g. the warehouse, when it sits inside the input) are not entered.
+    ``root`` is a local folder or an object-storage location (``rinse.config.location``).
     """
+    skip = [p for p in skip if is_remote(p) == is_remote(root)]
+    if is_remote(root):
+        base = root.path.rstrip("/")
+        yield from _walk_objects(root.fs, base, base, str(root).rstrip("/"),
+                                 frozenset(p.path.rstrip("/") for p in skip))
+        return
     root_path = Path(root).resolve()
     yield from _walk(root_path, root_path, frozenset(Path(p).resolve() for p in skip))
 

@@ -25,6 +25,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from tasks import storage
 from tasks.warehouse import write_atomic
 
 TABLE = "line_stats"
@@ -131,7 +132,9 @@ def stats_file(warehouse: Path) -> Path:
 def load(warehouse: Path) -> LineStats:
     """The counts kept in ``warehouse`` (empty when there are none yet)."""
     path = stats_file(warehouse)
-    return LineStats.from_table(pq.read_table(path, schema=SCHEMA)) if path.exists() else LineStats()
+    if not path.exists():
+        return LineStats()
+    return LineStats.from_table(pq.read_table(**storage.arrow_source(path), schema=SCHEMA))
 
 
 def save(warehouse: Path, stats: LineStats) -> Path:

@@ -1,8 +1,10 @@
 """The Parquet warehouse: table schemas, atomic writes, the run index, batch commits, recovery.
 
 Layout: ``WAREHOUSE/<table>/part-*.parquet`` for the tables ``documents``,
-``paragraphs``, ``removed``, ``rejects`` and ``runs``.  Every file appears under its
-final name by ``os.replace`` of a hidden ``.part-*.tmp`` file, so readers (which glob
+``paragraphs``, ``removed``, ``rejects`` and ``runs``.  ``WAREHOUSE`` is a local folder
+or an object-storage prefix (``s3://bucket/prefix``).  Every file appears whole under
+its final name (``tasks.storage.write_atomic``: ``os.replace`` of a hidden
+``.part-*.tmp`` file, or one upload of the whole object), so readers (which glob
 ``**/*.parquet``; pyarrow also ignores names starting with ``.``) never see half a file.
 Staged batch output lives in the hidden ``WAREHOUSE/.staging/`` until it is committed.
 
@@ -19,7 +21,8 @@ import hashlib
 import json
 import logging
 import os
-import shutil
+import socket
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -30,7 +33,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from tasks import storage
 from tasks.report import Figures, commit_figures
+from tasks.storage import TMP_PREFIX, is_remote
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +44,7 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 COMPRESSION = "zstd"
 STAGING = ".staging"
 LOCK_FILE = ".lock"
-TMP_PREFIX = ".part-"
+LOCK_POLL_SECONDS = 2.0
 EMPTY_PART = "part-empty.parquet"
 COMPACT_JOURNAL = ".compact.json"
 
@@ -138,15 +143,8 @@ def part_files(warehouse: Path, table: str) -> list[Path]:
 
 
 def write_atomic(table: pa.Table, dest: Path) -> Path:
-    """Write ``table`` to ``dest`` through a hidden temp file in the same folder, then rename."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.parent / f"{TMP_PREFIX}{uuid.uuid4().hex}.tmp"
-    try:
-        pq.write_table(table, tmp, compression=COMPRESSION)
-        os.replace(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return dest
+    """Write ``table`` to ``dest`` as one Parquet file that appears whole."""
+    return storage.write_atomic(dest, lambda out: pq.write_table(table, out, compression=COMPRESSION))
 
 
 def to_table(rows: list[dict], table: str) -> pa.Table:
@@ -156,7 +154,7 @@ def to_table(rows: list[dict], table: str) -> pa.Table:
 
 def read_part(path: Path, table: str, columns: list[str] | None = None) -> pa.Table:
     """One Parquet file, cast to the current schema (missing extra columns become nulls)."""
-    got = pq.read_table(path, columns=columns)
+    got = pq.read_table(**storage.arrow_source(path), columns=columns)
     schema = SCHEMAS[table]
     if columns is not None:
         schema = pa.schema([schema.field(c) for c in columns])
@@ -195,14 +193,25 @@ def drop_rows(path: Path, table: str, column: str, values: Iterable[str]) -> int
 # --- lock ----------------------------------------------------------------------------------------
 
 class WarehouseLock:
-    """An exclusive ``flock`` on ``WAREHOUSE/.lock``; ``wait=False`` fails at once when held."""
+    """One writer at a time on ``WAREHOUSE/.lock``; ``wait=False`` fails at once when held.
+
+    Locally an exclusive ``flock``, released by the system if the process dies.  Object
+    storage has no ``flock``: the lock is an object created only if absent (conditional
+    PUT, ``If-None-Match: *``) naming its holder, and deleted on release.  A run killed
+    while holding it leaves it behind; the error names the holder and since when, and
+    deleting the object (once no run is active) frees the warehouse.
+    """
 
     def __init__(self, warehouse: Path, wait: bool = False) -> None:
         self.path = warehouse / LOCK_FILE
         self.wait = wait
         self._fd: int | None = None
+        self._holds_object = False
 
     def __enter__(self) -> WarehouseLock:
+        if is_remote(self.path):
+            self._create_lock_object()
+            return self
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -218,7 +227,33 @@ class WarehouseLock:
         self._fd = fd
         return self
 
+    def _create_lock_object(self) -> None:
+        holder = json.dumps({"host": socket.gethostname(), "pid": os.getpid(),
+                             "since": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")})
+        while True:
+            try:
+                storage.create_exclusive(holder.encode(), self.path)
+                self._holds_object = True
+                return
+            except FileExistsError:
+                if not self.wait:
+                    raise WarehouseError(f"another rinse run holds {self.path.parent} ({self._holder()}; "
+                                         f"if no run is active, delete {self.path})") from None
+            except OSError as exc:
+                raise WarehouseError(f"warehouse {self.path.parent} is not writable: {exc}") from exc
+            time.sleep(LOCK_POLL_SECONDS)
+
+    def _holder(self) -> str:
+        try:
+            holder = json.loads(self.path.read_text())
+            return f"held by pid {holder['pid']} on {holder['host']} since {holder['since']}"
+        except (OSError, ValueError, KeyError):
+            return "holder unknown"
+
     def __exit__(self, *exc_info: object) -> None:
+        if self._holds_object:
+            self.path.unlink(missing_ok=True)
+            self._holds_object = False
         if self._fd is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
@@ -228,7 +263,7 @@ class WarehouseLock:
 def check_writable(warehouse: Path) -> None:
     """Raise ``WarehouseError`` unless files can be created in ``warehouse``."""
     try:
-        warehouse.mkdir(parents=True, exist_ok=True)
+        storage.make_dirs(warehouse)
         probe = warehouse / f"{TMP_PREFIX}{uuid.uuid4().hex}.tmp"
         probe.write_bytes(b"")
         probe.unlink()
@@ -348,7 +383,7 @@ def recover(warehouse: Path) -> WarehouseIndex:
     Removes staging and temp files, finishes or undoes a killed compaction, and removes a
     second row per ``source_path`` and child rows whose document is missing.
     """
-    shutil.rmtree(warehouse / STAGING, ignore_errors=True)
+    storage.remove_tree(warehouse / STAGING)
     for tmp in warehouse.rglob(f"{TMP_PREFIX}*.tmp"):
         tmp.unlink(missing_ok=True)
     for journal in warehouse.glob(f"*/{COMPACT_JOURNAL}"):
@@ -422,7 +457,7 @@ def commit_batch(warehouse: Path, index: WarehouseIndex, staged: dict[str, str],
     rejects are added, in that order, so a kill at any point leaves rows that the next
     run's ``recover`` can tidy.
     """
-    tables = {t: read_part(Path(p), t) for t, p in staged.items()}
+    tables = {t: read_part(storage.as_location(p), t) for t, p in staged.items()}
     docs = tables.get("documents", to_table([], "documents"))
     rejects = tables.get("rejects", to_table([], "rejects"))
     for path in docs["source_path"].to_pylist() + rejects["source_path"].to_pylist():
@@ -485,9 +520,8 @@ def compact(warehouse: Path, table: str, max_rows: int = 1_000_000) -> int:
     stamp = uuid.uuid4().hex[:12]
     new = [folder / f"part-c{stamp}-{n:05d}.parquet" for n in range(max(1, -(-len(merged) // max_rows)))]
     journal = folder / COMPACT_JOURNAL
-    pending = folder / f"{TMP_PREFIX}{stamp}.tmp"
-    pending.write_text(json.dumps({"old": [p.name for p in parts], "new": [p.name for p in new]}))
-    os.replace(pending, journal)
+    plan = json.dumps({"old": [p.name for p in parts], "new": [p.name for p in new]})
+    storage.write_atomic(journal, lambda out: out.write(plan.encode()))
     for n, dest in enumerate(new):
         write_atomic(merged.slice(n * max_rows, max_rows), dest)
     _finish_compaction(journal)

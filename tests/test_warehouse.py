@@ -72,8 +72,8 @@ def test_write_atomic_leaves_no_temp_and_a_failed_write_keeps_the_old_file(tmp_p
     write_atomic(to_table([], "documents"), dest)
     assert [p.name for p in dest.parent.iterdir()] == ["part-a.parquet"]
 
-    def broken_write(table, where, **kwargs):
-        Path(where).write_bytes(b"PAR1 half a file")
+    def broken_write(table, out, **kwargs):
+        out.write(b"PAR1 half a file")
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(warehouse.pq, "write_table", broken_write)
