@@ -440,6 +440,20 @@ def read_header(units: Units, meta: Metadata) -> int:
     return k
 
 
+def lead_source(text: str) -> str | None:
+    """The agency or outlet of a wire dateline opening a paragraph ("BEIJING (Reuters) - ...").
+
+    >>> lead_source("WASHINGTON (Reuters) - The Senate passed the bill on Tuesday.")
+    'Reuters'
+    >>> lead_source("新华社北京3月5日电 十四届全国人大二次会议5日上午开幕。")
+    '新华社'
+    >>> lead_source("The agency (Reuters) - not a dateline.") is None
+    True
+    """
+    match = lx.LEAD_DATELINE_EN.match(text) or lx.LEAD_DATELINE_ZH.match(text)
+    return match.group("source").strip() if match else None
+
+
 def read_body(units: Units, start: int, meta: Metadata) -> None:
     """Drop context-free boilerplate below the header, unless it is a long line of prose."""
     for i in range(start, len(units.spans)):
@@ -452,6 +466,12 @@ def read_body(units: Units, start: int, meta: Metadata) -> None:
         source = lx.SOURCE_LINE.match(units.texts[i])
         if source:
             meta.source = meta.source or source.group("source").strip()
+        reporter = lx.REPORTER_EN.match(units.texts[i])
+        if reporter:
+            meta.byline = meta.byline or reporter.group("name").strip()
+    first_body = next((i for i in range(start, len(units.spans)) if units.kinds[i] == BODY), None)
+    if first_body is not None:
+        meta.source = meta.source or lead_source(units.texts[first_body])
 
 
 def teaser_headline(text: str) -> bool:

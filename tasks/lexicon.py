@@ -121,6 +121,21 @@ BYLINE_ZH = re.compile(
     + r"\s*(?P<name>[" + HAN + r"·]{2,4}(?:\s*[、，,\s]\s*[" + HAN + r"·]{2,4})*)[)）]?$"
 )
 
+# Wire datelines that open the first paragraph and stay in it: "WASHINGTON (Reuters) - ",
+# "(CNN) -- ", "新华社北京3月5日电". They name the source.
+LEAD_DATELINE_EN = re.compile(
+    r"^(?:[A-Z][A-Z .,'’/-]{1,60}?(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*(?:19|20)\d\d)?)?\s*)?"
+    r"\((?P<source>[A-Z][\w.&' -]{1,30}?)\)\s*(?:[-—–]{1,2}|:)\s*\S"
+)
+LEAD_DATELINE_ZH = re.compile(
+    r"^[(（]?(?P<source>[" + HAN + r"]{1,8}?(?:社|网|網|报|報|台|电视台|電視台))"
+    r"[" + HAN + r"]{0,8}?\d{1,2}\s*月\s*\d{1,2}\s*日\s*[电電讯訊]"
+)
+# The reporter of "Reporting by Jane Doe; Editing by John Roe".
+REPORTER_EN = re.compile(
+    r"^[(\[]?\s*(?i:reporting by|additional reporting by|writing by)\s+(?P<name>" + NAME_EN + r")"
+)
+
 # --- editor lines and source credits ------------------------------------------------------
 EDITOR_EN = re.compile(
     r"^[(\[]?\s*(?i:" + en("editor|editors|edited by|editing by|reporting by|additional reporting by|"
