@@ -24,11 +24,18 @@ MIN_WRAP_WIDTH = 30
 WRAP_SLACK = 22
 # Share of non-final block lines that must look wrapped for the document to count as wrapped.
 WRAPPED_SHARE = 0.7
+# Chinese lines of a wrapped text fill the width but for a character or two (punctuation kept
+# off the start of a line).
+CJK_WRAP_SLACK = 3
 JOINABLE_KINDS = (BODY, TITLE)
 
 CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 QUOTES = "“”‘’\"'「」『』"
 FIRST_WORD = re.compile(r"^\S+")
+# "- item", "• item", "1. item", "(2) item", "一、item", "（三）item": a list item starts its own line.
+LIST_MARKER = re.compile(
+    r"^(?:[-•*·▪●◦‣+]\s|\d{1,2}(?:[.)]\s|、)|[（(]\d{1,2}[)）]|[（(]?[一二三四五六七八九十]{1,3}[、)）])"
+)
 
 
 def inner_pairs(lines: Sequence[Line]) -> list[tuple[int, int]]:
@@ -40,6 +47,11 @@ def inner_pairs(lines: Sequence[Line]) -> list[tuple[int, int]]:
     ]
 
 
+def measured(lines: Sequence[Line], i: int) -> bool:
+    """Whether line ``i`` tells the wrap width: neither a list item nor the line that leads into one."""
+    return not (LIST_MARKER.match(lines[i].text) or LIST_MARKER.match(lines[i + 1].text))
+
+
 def wrap_width(lines: Sequence[Line]) -> int | None:
     """The width a hard-wrapped document was wrapped at, or None when it was not wrapped.
 
@@ -48,7 +60,7 @@ def wrap_width(lines: Sequence[Line]) -> int | None:
     >>> wrap_width(lines)
     40
     """
-    lengths = [len(lines[i].text) for i, _ in inner_pairs(lines)]
+    lengths = [len(lines[i].text) for i, _ in inner_pairs(lines) if measured(lines, i)]
     candidates = [n for n in lengths if n <= MAX_WRAP_WIDTH]
     if not candidates:
         return None
@@ -59,7 +71,7 @@ def wrap_width(lines: Sequence[Line]) -> int | None:
     return width
 
 
-def continues(previous: str, line: str, width: int | None) -> bool:
+def continues(previous: str, line: str, width: int | None, text_width: int = 0) -> bool:
     """Whether ``line`` was wrapped off ``previous``: the next word did not fit, or (in a wrapped
     text whose line lost characters to repairs, such as a ``<p>`` tag) the sentence plainly goes on:
     ``previous`` ends with no punctuation and ``line`` starts in lower case.
@@ -70,12 +82,22 @@ def continues(previous: str, line: str, width: int | None) -> bool:
     False
     >>> continues("Prices rose sharply in", "the second quarter.", 40)
     True
+
+    A list item never continues a line; Chinese wraps anywhere, so a Chinese line was wrapped only
+    when it fills the width (and the document's width ``text_width``, when known):
+
+    >>> continues("Three things changed:", "- the timetable", 40)
+    False
+    >>> continues("作者：张三", "新发展阶段经济增长动能转换及路径优化研究", 20)
+    False
     """
-    if not width or len(previous) > min(width, MAX_WRAP_WIDTH):
+    if not width or len(previous) > min(width, MAX_WRAP_WIDTH) or LIST_MARKER.match(line):
         return False
     first = FIRST_WORD.match(line)
     if first is None:
         return False
+    if CJK_CHAR.match(previous[-1:]) or CJK_CHAR.match(line[:1]):
+        return len(previous) >= max(width, text_width) - CJK_WRAP_SLACK
     if len(previous) + 1 + len(first.group()) > width:
         return True
     return first.group()[:1].islower() and previous[-1:].isalnum()
@@ -124,6 +146,8 @@ def paragraph_spans(
     in one block, ``j`` is not indented, the wrap test holds and ``same_paragraph(j - 1, j)``.
     """
     widths = block_widths(lines) if wrapped else [None] * len(lines)
+    # A short block tells little about the width; Chinese, which wraps anywhere, is held to the document's.
+    text_width = (wrap_width(lines) or 0) if wrapped else 0
     spans: list[list[int]] = []
     for j, line in enumerate(lines):
         if not line.text:
@@ -136,7 +160,7 @@ def paragraph_spans(
             and not line.indented
             and not line.hint
             and not previous.hint
-            and continues(previous.text, line.text, widths[j])
+            and continues(previous.text, line.text, widths[j], text_width)
             and same_paragraph(j - 1, j)
         ):
             spans[-1].append(j)

@@ -72,3 +72,35 @@ def test_dropped_lines_and_kinds() -> None:
     paragraphs = segment(lines, labels)
     expected = [(BODY, PARA_1), (HEADING, "Key figures"), (BODY, PARA_2)]
     assert [(p.kind, p.text) for p in paragraphs] == expected
+
+
+def test_list_items_in_a_wrapped_text_stay_their_own_paragraphs() -> None:
+    items = ["- the harbour wall", "- a new cycle lane", "- longer library hours"]
+    text = (textwrap.fill(PARA_1, 72) + "\n\nThe plan names three priorities:\n" + "\n".join(items)
+            + "\n\n" + textwrap.fill(PARA_2, 72))
+    lines = lines_of(text)
+    assert wrap_width(lines) is not None
+    paragraphs = [p.text for p in segment(lines, body_labels(lines))]
+    assert paragraphs == [PARA_1, "The plan names three priorities:", *items, PARA_2]
+
+
+def test_numbered_items_are_never_glued_to_a_line_that_looks_wrapped() -> None:
+    lead = "The council agreed on the following steps for next year, in this order"
+    items = ["1. Repair the harbour wall before the winter storms arrive.", "2. Open the cycle lane."]
+    text = textwrap.fill(PARA_1, 72) + "\n\n" + "\n".join([lead, *items]) + "\n\n" + textwrap.fill(PARA_2, 72)
+    lines = lines_of(text)
+    assert [p.text for p in segment(lines, body_labels(lines))] == [PARA_1, lead, *items, PARA_2]
+
+
+def test_chinese_lines_that_do_not_fill_the_width_are_not_joined() -> None:
+    short = ["专题·社会治理", "新发展阶段社会建设与构建新发展格局", "杨典;向静林"]
+    text = textwrap.fill(ZH_PARA, 36) + "\n\n" + "\n".join(short) + "\n\n" + textwrap.fill(ZH_PARA, 36)
+    lines = lines_of(text)
+    assert [p.text for p in segment(lines, body_labels(lines))] == [ZH_PARA, *short, ZH_PARA]
+
+
+def test_a_wrapped_line_that_lost_a_tag_still_joins() -> None:
+    wrapped = textwrap.wrap("<p>" + PARA_1, 74)
+    text = "\n".join([wrapped[0].removeprefix("<p>"), *wrapped[1:]]) + "\n\n" + textwrap.fill(PARA_2, 74)
+    lines = lines_of(text)
+    assert [p.text for p in segment(lines, body_labels(lines))] == [PARA_1, PARA_2]
