@@ -29,7 +29,7 @@ def starting_words(words: str) -> re.Pattern[str]:
 
 
 STRONG_CHROME = (
-    ("comment", starting_words("comment disqus respond repl(?:y|ies) discuss pinglun 评论")),
+    ("comment", starting_words("comment cmm?ts?(?![a-z]) disqus respond repl(?:y|ies) discuss pinglun 评论")),
     ("share_widget", starting_words("share sharing social addthis sociable fenxiang 分享")),
     ("advert", starting_words(r"ad(?:s|v|unit|slot|sense|sbygoogle)?(?![a-z0-9]) "
                               "advert sponsor dfp- guanggao 广告")),
@@ -40,7 +40,8 @@ STRONG_CHROME = (
 WEAK_CHROME = (
     ("navigation", starting_words("nav menu breadcrumb crumbs topbar masthead toolbar pagination pager "
                                   "skip-?link daohang tags?(?![a-z]) tagcloud categories")),
-    ("footer", starting_words("footer copyright banquan colophon")),
+    ("footer", starting_words("footer copyright banquan colophon disclaimer "
+                              "(?<!padding-)(?<!margin-)(?<!border-)bottom(?![a-z])")),
     ("sidebar", starting_words("sidebar side-bar aside widget rail(?![a-z]) skyscraper")),
     ("photo_caption", starting_words("credit")),
 )
