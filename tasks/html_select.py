@@ -64,6 +64,8 @@ NEVER_CHROME_TAGS = frozenset(("html", "body", "main", "article", "form", "text"
 WRAPPER_SHARE = {False: 0.4, True: 0.75}
 WRAPPER_PARAGRAPHS = 3
 LINK_DENSE = 0.5
+# Inside the main container a sentence-long block (a reference, a linked quote) may carry more links.
+PROSE_LINK_DENSE = 0.8
 # Blocks with less prose weight than this and no sentence end are labels, not paragraphs.
 SHORT_PROSE = 60
 SENTENCE_END = re.compile(r"[.!?;:](?:\s|$)|[。！？；：，]")
@@ -171,6 +173,11 @@ def is_short(block: Block) -> bool:
     return block.weight - block.link_weight < SHORT_PROSE and not SENTENCE_END.search(block.text)
 
 
+def has_prose(block: Block) -> bool:
+    """A paragraph's worth of text outside links."""
+    return block.weight - block.link_weight >= SHORT_PROSE
+
+
 def block_value(block: Block, in_chrome: bool) -> float:
     """How much a block argues for the region around it being the main content."""
     if in_chrome:
@@ -256,7 +263,7 @@ def judge_blocks(page: Page) -> tuple[int, list[Verdict]]:
             verdicts.append(Verdict(chrome[owner] or _outside_category(block), "html.outside_body"))
         elif inside[owner] or (owner != top and regions[owner]):
             verdicts.append(Verdict(inside[owner] or regions[owner], "html.chrome_region"))
-        elif block.link_density >= LINK_DENSE:
+        elif block.link_density >= (PROSE_LINK_DENSE if has_prose(block) else LINK_DENSE):
             category = "related_link" if block.weight > 40 else "navigation"
             verdicts.append(Verdict(category, "html.link_density"))
         elif MARKUP_LITTER.search(block.text):
