@@ -64,6 +64,7 @@ NEVER_CHROME_TAGS = frozenset(("html", "body", "main", "article", "form", "text"
 WRAPPER_SHARE = {False: 0.4, True: 0.75}
 WRAPPER_PARAGRAPHS = 3
 LINK_DENSE = 0.5
+SIBLING_LINK_DENSE = 0.25
 # Inside the main container a sentence-long block (a reference, a linked quote) may carry more links.
 PROSE_LINK_DENSE = 0.8
 # Blocks with less prose weight than this and no sentence end are labels, not paragraphs.
@@ -245,6 +246,14 @@ def body_span(page: Page, chrome: list[str | None], top: int) -> tuple[int, int]
     return first, end
 
 
+def sibling_paragraph(page: Page, block: Block, top: int) -> bool:
+    """A ``<p>`` of prose right beside the main container belongs with it (as in Readability)."""
+    element = page.elements[block.owner]
+    if element.tag != "p" or top == 0 or element.parent != page.elements[top].parent:
+        return False
+    return block.link_density < SIBLING_LINK_DENSE and not is_short(block)
+
+
 def judge_blocks(page: Page) -> tuple[int, list[Verdict]]:
     """The first element of the main content and one verdict per block."""
     if not page.elements:
@@ -258,7 +267,10 @@ def judge_blocks(page: Page) -> tuple[int, list[Verdict]]:
     for block in page.blocks:
         owner = block.owner
         if not top <= owner < page.elements[top].end:
-            verdicts.append(Verdict(chrome[owner] or _outside_category(block), "html.outside_main"))
+            if sibling_paragraph(page, block, top) and not chrome[owner]:
+                verdicts.append(Verdict(None, "html.main_sibling"))
+            else:
+                verdicts.append(Verdict(chrome[owner] or _outside_category(block), "html.outside_main"))
         elif not first <= owner < end:
             verdicts.append(Verdict(chrome[owner] or _outside_category(block), "html.outside_body"))
         elif inside[owner] or (owner != top and regions[owner]):
