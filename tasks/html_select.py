@@ -227,23 +227,25 @@ def main_container(page: Page, chrome: list[str | None]) -> int:
 
 
 def body_span(page: Page, chrome: list[str | None], top: int) -> tuple[int, int]:
-    """The range of elements from the first to the last body-named element inside the main container
-    (what lies around them is its header and footer), when they hold most of its prose; else the
-    main container's own range."""
+    """The range of elements from the first to the last element naming the article body inside the main
+    container (what lies around them is its header and footer), when they hold most of its prose; else
+    the main container's own range.  Class, id or itemprop names are asked first, ``<article>`` next."""
     prose = subtree_sums(page, [0.0 if chrome[b.owner] else prose_weight(b) for b in page.blocks])
-    first, end, held = -1, -1, 0.0
-    index, stop = top, page.elements[top].end
-    while index < stop:
-        element = page.elements[index]
-        if prose[index] > 0 and BODY_NAME.search(element.attrs):
-            first = index if first < 0 else first
-            end, held = element.end, held + prose[index]
-            index = element.end  # nested body names are already counted
-        else:
-            index += 1
-    if first < 0 or held < BODY_SHARE * prose[top]:
-        return top, stop
-    return first, end
+    stop = page.elements[top].end
+    for names_body in (lambda e: bool(BODY_NAME.search(e.attrs)), lambda e: e.tag == "article"):
+        first, end, held = -1, -1, 0.0
+        index = top
+        while index < stop:
+            element = page.elements[index]
+            if prose[index] > 0 and names_body(element):
+                first = index if first < 0 else first
+                end, held = element.end, held + prose[index]
+                index = element.end  # what it holds is counted
+            else:
+                index += 1
+        if first >= 0 and held >= BODY_SHARE * prose[top]:
+            return first, end
+    return top, stop
 
 
 def sibling_paragraph(page: Page, block: Block, top: int) -> bool:
