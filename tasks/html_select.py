@@ -58,6 +58,8 @@ BODY_NAME = re.compile(
 )
 # Share of the main container's prose that body-named elements must hold to narrow it to them.
 BODY_SHARE = 0.5
+# Above the body, a block with this much unlinked text is the article's lede, not header furniture.
+LEDE = 300
 NEVER_CHROME_TAGS = frozenset(("html", "body", "main", "article", "form", "text"))
 
 # Share of the page's prose a region named by a weak (strong) word must hold to count as a layout wrapper.
@@ -273,7 +275,7 @@ def judge_blocks(page: Page) -> tuple[int, list[Verdict]]:
                 verdicts.append(Verdict(None, "html.main_sibling"))
             else:
                 verdicts.append(Verdict(chrome[owner] or _outside_category(block), "html.outside_main"))
-        elif not first <= owner < end:
+        elif not first <= owner < end and not (owner < first and block.weight - block.link_weight >= LEDE):
             verdicts.append(Verdict(chrome[owner] or _outside_category(block), "html.outside_body"))
         elif inside[owner] or (owner != top and regions[owner]):
             verdicts.append(Verdict(inside[owner] or regions[owner], "html.chrome_region"))
