@@ -23,7 +23,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from tasks.html_blocks import Page, normalise_space, walk
-from tasks.html_meta import page_metadata
+from tasks.html_meta import declared_titles, page_metadata
 from tasks.html_select import Verdict, is_short, judge_blocks
 from tasks.model import Line, Metadata, Removed
 
@@ -100,13 +100,12 @@ def extract(markup: str) -> tuple[list[Line], list[Removed], Metadata]:
     root = parse(markup)
     if root is None:
         return plain_text_lines(markup), [], Metadata()
-    meta = page_metadata(root)
     page = walk(root)
     if page.depth >= PARSER_DEPTH_LIMIT:
-        return plain_text_lines(markup), [], meta
+        return plain_text_lines(markup), [], page_metadata(root)
     top, verdicts = judge_blocks(page)
-    titles = [text for text in (meta.title, root.findtext(".//title")) if text]
-    headline = headline_index(page, verdicts, top, titles)
+    headline = headline_index(page, verdicts, top, declared_titles(root))
+    meta = page_metadata(root, page.blocks[headline].text if headline is not None else None)
     lines: list[Line] = []
     removed: list[Removed] = []
     for no, (block, verdict) in enumerate(zip(page.blocks, verdicts, strict=True), start=1):

@@ -7,6 +7,7 @@ import re
 
 from lxml import etree
 
+from tasks.classify import find_date as find_written_date
 from tasks.html_blocks import normalise_space
 from tasks.model import Metadata
 
@@ -22,6 +23,7 @@ ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 CJK_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})")
 URL = re.compile(r"^\s*https?://", re.I)
+LD_DATE_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -64,20 +66,30 @@ def first_text(root: etree._Element, tag: str) -> str | None:
     return None
 
 
-def find_title(root: etree._Element, metas: dict[str, str]) -> str | None:
-    for key in TITLE_KEYS[:2]:
-        if metas.get(key):
-            return metas[key]
-    return first_text(root, "h1") or first_text(root, "title")
+def social_title(metas: dict[str, str]) -> str | None:
+    """The title of the page's social card (og:, twitter:)."""
+    return next((metas[key] for key in TITLE_KEYS[:2] if metas.get(key)), None)
+
+
+def declared_titles(root: etree._Element) -> list[str]:
+    """The titles the page declares: its social-card title and its ``<title>``."""
+    return [title for title in (social_title(meta_values(root)), first_text(root, "title")) if title]
 
 
 def find_date(root: etree._Element, metas: dict[str, str]) -> dt.date | None:
     for key in DATE_KEYS:
         if key in metas and (date := parse_date(metas[key])):
             return date
+    for script in root.iter("script"):
+        if script.get("type", "").lower() == "application/ld+json" and script.text:
+            match = LD_DATE_PUBLISHED.search(script.text)
+            if match and (date := parse_date(match.group(1))):
+                return date
     for el in root.iter("time"):
         if date := parse_date(el.get("datetime") or el.get("content") or ""):
             return date
+        if found := find_written_date(normalise_space(el.text_content())):
+            return found[0]
     return None
 
 
@@ -94,8 +106,9 @@ def find_byline(root: etree._Element, metas: dict[str, str]) -> str | None:
     return None
 
 
-def page_metadata(root: etree._Element) -> Metadata:
-    """Title, publication date and byline declared in the page."""
+def page_metadata(root: etree._Element, headline: str | None = None) -> Metadata:
+    """Title, publication date and byline declared in the page; ``headline`` is the page's headline
+    as the extractor found it, preferred to the first ``<h1>`` and the ``<title>``."""
     metas = meta_values(root)
-    return Metadata(title=find_title(root, metas), published_date=find_date(root, metas),
-                    byline=find_byline(root, metas))
+    title = social_title(metas) or headline or first_text(root, "h1") or first_text(root, "title")
+    return Metadata(title=title, published_date=find_date(root, metas), byline=find_byline(root, metas))
