@@ -22,6 +22,10 @@ PROSE_EN_3 = (
     "Several residents who spoke at the meeting welcomed the plan, though some asked why the eastern "
     "suburbs were left out of the first phase."
 )
+PROSE_EN_4 = (
+    "The transport authority will publish timetables for the new routes in February, once drivers have been "
+    "recruited and the depots have agreed on their night shifts."
+)
 
 
 def texts(markup: str) -> list[str]:
@@ -163,9 +167,12 @@ def test_metadata_from_time_element_and_h1():
     assert meta.published_date == dt.date(2022, 5, 8)
 
 
-def test_deeply_nested_page_does_not_recurse():
-    depth = 20_000
-    page = "<html><body>" + "<div>" * depth + f"<p>{PROSE_EN}</p>" + "</div>" * depth + "</body></html>"
+@pytest.mark.parametrize("opening, closing", [
+    ("<div>", "</div>"), ("<span><b>", ""), ("<table><tr><td>", ""),
+])
+def test_page_nested_50000_levels_keeps_its_text(opening, closing):
+    depth = 50_000
+    page = "<html><body>" + opening * depth + f"<p>{PROSE_EN}</p>" + closing * depth + "</body></html>"
     assert PROSE_EN in texts(page)
 
 
@@ -194,6 +201,95 @@ def test_markup_litter_is_removed_as_html_fragment():
 def test_oversized_markup_is_truncated_not_rejected():
     page = f"<html><body><p>{PROSE_EN}</p>" + ("<div>" + "filler " * 400 + "</div>") * 2_000
     assert PROSE_EN in texts(page)
+
+
+HIDDEN_PAGE = f"""<html><body><article><h1>Council expands night bus network</h1><p>{PROSE_EN}</p>
+<div class="modal" style="display: none"><p>Create a free account to keep reading our stories.</p></div>
+<p aria-hidden="true">Skip to the next story in this section of the website and read on.</p>
+<p>{PROSE_EN_2}</p></article></body></html>"""
+
+
+def test_hidden_elements_are_dropped_as_hidden():
+    lines, removed, _ = html.extract(HIDDEN_PAGE)
+    assert [line.text for line in lines] == ["Council expands night bus network", PROSE_EN, PROSE_EN_2]
+    assert [r.category for r in removed] == ["hidden", "hidden"]
+
+
+LEDE = (
+    "Late-night travellers across the city will soon have more ways home: the council has approved four new "
+    "night bus routes, the largest expansion of the network in two decades, after a year of consultation "
+    "with residents, unions and businesses in every district. The first of the routes opens in March, the "
+    "others by the end of the year."
+)
+BODY_NAMED_PAGE = f"""<html><head><title>Council expands night bus network - Daily Ledger</title>
+<script type="application/ld+json">{{"@type": "NewsArticle", "datePublished": "2024-05-03T08:00Z"}}</script>
+</head><body><header class="site-header"><h1>Daily Ledger</h1></header>
+<div class="story"><h2>Council expands night bus network</h2>
+<p class="dek">Four new routes will run until three in the morning.</p>
+<div class="story-meta">By Jane Smith, transport reporter</div>
+<div itemprop="articleBody"><p>{PROSE_EN}</p><p>{PROSE_EN_2}</p>
+<figure><img src="bus.jpg"><div class="image-credit">Photo: John Doe</div></figure>
+<p>{PROSE_EN_3}</p><p>{PROSE_EN_4}</p></div></div></body></html>"""
+
+
+def test_header_furniture_outside_the_article_body_is_dropped():
+    lines, removed, meta = html.extract(BODY_NAMED_PAGE)
+    assert [line.text for line in lines] == [
+        "Council expands night bus network", PROSE_EN, PROSE_EN_2, PROSE_EN_3, PROSE_EN_4,
+    ]
+    assert lines[0].hint == "title"
+    rules = {r.text: (r.category, r.rule) for r in removed}
+    assert rules["Four new routes will run until three in the morning."][1] == "html.outside_body"
+    assert rules["By Jane Smith, transport reporter"][1] == "html.outside_body"
+    assert rules["Photo: John Doe"] == ("photo_caption", "html.chrome_region")
+    assert meta.title == "Council expands night bus network"
+    assert meta.published_date == dt.date(2024, 5, 3)
+
+
+def test_long_lede_above_the_article_body_is_kept():
+    page = BODY_NAMED_PAGE.replace('<p class="dek">', f"<p>{LEDE}</p><p class=\"dek\">")
+    assert texts(page)[:2] == ["Council expands night bus network", LEDE]
+
+
+def test_time_element_text_gives_the_date():
+    page = f"<html><body><article><h1>Night buses</h1><time>Published on August 19, 2019</time><p>{PROSE_EN}"
+    assert html.extract(page)[2].published_date == dt.date(2019, 8, 19)
+
+
+SIBLING_PAGE = f"""<html><body><div class="site"><div class="post"><h1>Council expands night bus network</h1>
+<p>{PROSE_EN}</p><p>{PROSE_EN_2}</p><p>{PROSE_EN_3}</p></div>
+<p>Disclosure: the author rides the night bus most weekends and has written about it before.</p>
+<div class="links">{nav_links(*(f"Archive page {n}" for n in range(12)))}</div></div></body></html>"""
+
+
+def test_prose_paragraph_beside_the_main_container_is_kept():
+    lines, _, _ = html.extract(SIBLING_PAGE)
+    assert lines[-1].text.startswith("Disclosure: the author rides")
+    assert not any(line.text.startswith("Archive page") for line in lines)
+
+
+REFERENCES_PAGE = f"""<html><body><div class="entry-content"><h1>Night buses</h1><p>{PROSE_EN}</p>
+<p>{PROSE_EN_2}</p><p>{PROSE_EN_3}</p><p>{PROSE_EN_4}</p><h2>References</h2><ol>
+<li>Smith, Jane (2021). <a href="/a">"Night transport in mid-sized cities: a survey of five regions"</a>.
+<a href="/j">Urban Transit Review</a>. 12 (3): 45-67. Retrieved 4 May 2024.</li>
+<li><a href="/b">More night bus stories from our archive</a></li></ol>
+<div class="article-bottom"><p>Tell us what you think: we read every letter and publish a few.</p>
+</div></div></body></html>"""
+
+
+def test_reference_with_links_stays_but_link_lists_and_page_bottom_go():
+    lines, removed, _ = html.extract(REFERENCES_PAGE)
+    assert any(line.text.startswith("Smith, Jane (2021).") for line in lines)
+    categories = {r.text: r.category for r in removed}
+    assert categories["More night bus stories from our archive"] in ("navigation", "related_link")
+    assert categories["Tell us what you think: we read every letter and publish a few."] == "footer"
+
+
+def test_headline_is_the_heading_like_the_title_not_the_site_name():
+    page = BODY_NAMED_PAGE.replace("<title>Council", "<title>Harbour news | Council")
+    lines, _, meta = html.extract(page)
+    assert [line.text for line in lines if line.hint == "title"] == ["Council expands night bus network"]
+    assert "Daily Ledger" not in [line.text for line in lines]
 
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "external"
