@@ -69,6 +69,8 @@ def to_simplified(text: str) -> str:
 def changed_chars(text: str, config: str) -> int:
     """How many characters of ``text`` an OpenCC conversion changes."""
     converted = _converter(config).convert(text)
+    if converted == text:
+        return 0
     if len(converted) != len(text):
         converted = "".join(_converter(config).convert(ch) for ch in text)
     return sum(a != b for a, b in zip(text, converted, strict=False))
@@ -81,7 +83,8 @@ def han_script(text: str) -> str:
     ('Hans', 'Hant')
     """
     han = "".join(HAN.findall(text))
-    return "Hant" if changed_chars(han, "t2s") > changed_chars(han, "s2t") else "Hans"
+    traditional = changed_chars(han, "t2s")  # 0 for most Simplified text: no need to count the other way
+    return "Hant" if traditional and traditional > changed_chars(han, "s2t") else "Hans"
 
 
 def classify_alphabetic(text: str, script: str, letters: int) -> tuple[str, str, bool]:
@@ -96,29 +99,31 @@ def classify_alphabetic(text: str, script: str, letters: int) -> tuple[str, str,
     return lang, script, True
 
 
-def cjk_language(sample: str, han: int, kana: int, hangul: int) -> tuple[str, str, bool]:
+def cjk_language(sample: str, han: int, kana: int, hangul: int, han_variant: bool = True
+                 ) -> tuple[str, str, bool]:
     """Japanese when kana are frequent (a brand in katakana is not), Korean when Hangul dominate,
-    else Chinese."""
+    else Chinese (script ``Hans``/``Hant``, or just ``Hani`` without ``han_variant``)."""
     if kana * 5 >= han + kana + hangul:
         return "ja", "Jpan", True
     if hangul * 2 >= han + kana + hangul:
         return "ko", "Kore", True
-    return "zh", han_script(sample), True
+    return "zh", han_script(sample) if han_variant else "Hani", True
 
 
-def identify_with_confidence(text: str) -> tuple[str, str, bool]:
-    """(language, script, sure) of one text."""
+def identify_with_confidence(text: str, han_variant: bool = True) -> tuple[str, str, bool]:
+    """(language, script, sure) of one text; ``han_variant=False`` skips telling ``Hans`` from
+    ``Hant`` (two OpenCC conversions) when only the language is wanted."""
     sample = text[:SAMPLE_CHARS]
     if sample.isascii():
         return classify_alphabetic(sample, "Latn", len(ASCII_LETTER.findall(sample)))
     han, kana, hangul = (len(p.findall(sample)) for p in (HAN, KANA, HANGUL))
     letters, cjk = len(LETTER.findall(sample)), han + kana + hangul
     if cjk * 2 >= letters - cjk and cjk >= MIN_HAN:
-        return cjk_language(sample, han, kana, hangul)
+        return cjk_language(sample, han, kana, hangul, han_variant)
     script = next((name for name, pattern in ALPHABETS if len(pattern.findall(sample)) * 2 >= letters), None)
     lang, script, sure = classify_alphabetic(sample, script or "Latn", letters - cjk)
     if lang in CJK_LANGUAGES and cjk >= MIN_HAN:  # e.g. a Chinese article full of code
-        return cjk_language(sample, han, kana, hangul)
+        return cjk_language(sample, han, kana, hangul, han_variant)
     return lang, script, sure
 
 
@@ -143,7 +148,7 @@ def identify_document(paragraphs: list[Paragraph]) -> tuple[str, str]:
         if doc_lang == "en" and reads_as_english(p.text):
             p.language = "en"
             continue
-        lang, _, sure = identify_with_confidence(p.text)
+        lang, _, sure = identify_with_confidence(p.text, han_variant=False)
         p.language = lang if sure else doc_lang
     return doc_lang, doc_script
 
