@@ -229,6 +229,7 @@ class Result:
     documents: int | None = None
     flow_seconds: float | None = None
     note: str = ""
+    contender: str = ""  # the name asked for (``rinse-N``), before ``name`` says how many workers
 
 
 def rinse_unavailable() -> str:
@@ -347,16 +348,49 @@ def render_table(title: str, results: list[Result], n_files: int, n_bytes: int) 
     return "\n".join(lines)
 
 
+def mb_per_s(result: Result, n_bytes: int, flow: bool = False) -> float | None:
+    """MB/s by wall time, or by the flow's own duration (``flow=True``; rinse only)."""
+    if result.measured is None or result.note:
+        return None
+    seconds = result.flow_seconds if flow else result.measured.seconds
+    return n_bytes / MB / seconds if seconds else None
+
+
+TARGETS = (  # (contender, compared with, minimum ratio of MB/s) from issue 5
+    ("rinse-1", "floor", 0.5),
+    ("rinse-N", "rinse-1", 1.6),
+    ("rinse-N", "datatrove-N", 1.0),
+)
+
+
+def target_lines(results: list[Result], n_bytes: int) -> list[str]:
+    """Issue 5's throughput targets for the contenders that ran: wall-clock MB/s ratios, and
+    beside them the ratio with rinse timed by its flow alone (no start-up, no Prefect server)."""
+    by_contender = {r.contender: r for r in results}
+    lines = []
+    for name, other, minimum in TARGETS:
+        a, b = by_contender.get(name), by_contender.get(other)
+        if not (a and b and mb_per_s(a, n_bytes) and mb_per_s(b, n_bytes)):
+            continue
+        wall = mb_per_s(a, n_bytes) / mb_per_s(b, n_bytes)
+        flow_a = mb_per_s(a, n_bytes, flow=True)
+        flow_b = mb_per_s(b, n_bytes, flow=other.startswith("rinse")) or None
+        flow = f", by flow time {flow_a / flow_b:.2f}" if flow_a and flow_b else ""
+        lines.append(f"  {a.name} / {b.name} MB/s: {wall:.2f}{flow} (target >= {minimum}: "
+                     f"{'met' if wall >= minimum else 'NOT met'})")
+    return ["targets:", *lines] if lines else []
+
+
 def rss_growth(small: list[Result], large: list[Result]) -> str:
     """Peak tree RSS at 2N over N, per contender that ran both."""
     parts = []
     for a, b in zip(small, large, strict=True):
         if a.measured and b.measured and not (a.note or b.note) and a.measured.tree_rss:
             parts.append(f"{a.name} x{b.measured.tree_rss / a.measured.tree_rss:.2f}")
-    return "peak tree RSS, 2N / N: " + (", ".join(parts) or "-")
+    return "peak tree RSS, 2N / N (target for rinse <= 1.25): " + (", ".join(parts) or "-")
 
 
-def bench_size(n_files: int, args: argparse.Namespace, root: Path) -> tuple[list[Result], str]:
+def bench_size(n_files: int, args: argparse.Namespace, root: Path) -> tuple[list[Result], str, int]:
     corpus = root / f"corpus-{n_files}"
     start = time.perf_counter()
     paths = build_corpus(corpus, n_files, args.seed)
@@ -368,13 +402,13 @@ def bench_size(n_files: int, args: argparse.Namespace, root: Path) -> tuple[list
     for name in args.contenders:
         label = name.replace("-N", f"-{args.workers}")
         result = run_contender(name, corpus, root / f"{label}-{n_files}", args.workers)
-        result.name = label
+        result.name, result.contender = label, name
         status = result.note or f"{result.measured.seconds:.1f}s"
         print(f"  {label:<14} {status}", flush=True)
         results.append(result)
     title = (f"{n_files} files, {n_bytes / MB:.1f} MB, {args.workers} workers for -N ({os.cpu_count()} CPUs, "
              f"1-min load {load_before:.1f} before the runs)")
-    return results, render_table(title, results, n_files, n_bytes)
+    return results, render_table(title, results, n_files, n_bytes), n_bytes
 
 
 def main() -> None:
@@ -397,8 +431,9 @@ def main() -> None:
         sizes = [args.files, 2 * args.files] if args.double else [args.files]
         runs = [bench_size(n, args, root) for n in sizes]
         print()
-        for _, table in runs:
+        for results, table, n_bytes in runs:
             print(table + "\n")
+            print("\n".join(target_lines(results, n_bytes)) + "\n")
         if args.double:
             print(rss_growth(runs[0][0], runs[1][0]))
     finally:
