@@ -2,7 +2,8 @@
 
 Order of evidence: byte-order mark; binary formats (magic numbers) and UTF-16 without a
 BOM (NUL bytes on one parity); other binary content; strict UTF-8; the charset an HTML
-page declares; UTF-8 (or the declared charset) with a few invalid bytes; mostly-ASCII
+page declares; UTF-8 lines mixed with GB18030 or Big5 lines (each line in its own
+encoding); UTF-8 (or the declared charset) with a few invalid bytes; mostly-ASCII
 Western text (cp1252); short Chinese texts; then charset-normalizer.  Encodings are
 reported under canonical names (``utf-8``, ``utf-16``, ``gb18030``, ``big5``,
 ``shift_jis``, ``cp1252`` ...); GB2312/GBK are decoded as their superset GB18030 and
@@ -15,6 +16,7 @@ import codecs
 import gzip
 import re
 import zlib
+from collections import Counter
 
 import ftfy.bad_codecs  # noqa: F401  (registers the "sloppy-windows-1252" codec)
 
@@ -80,6 +82,11 @@ UTF8_REPLACEMENT = "\ufffd".encode()
 SNIFF_WINDOW = 8192
 SHORT_CJK_BYTES = 64  # fewer non-ASCII bytes than this is too little for charset-normalizer
 SHORT_CJK_MIN_COMMON = 0.9
+# Files whose lines are in different encodings: what a line may be in, and how well it must read.
+LINE_ENCODINGS = ("utf-8", "gb18030", "big5")
+MIN_LINE_COMMON = 0.8
+MIN_LINE_HAN = 2  # a legacy reading with a lone Han character is more likely a Western byte
+HAN_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def unwrap(data: bytes, name: str) -> bytes:
@@ -221,6 +228,54 @@ def detect(data: bytes) -> tuple[str, str] | None:
     return (text, encoding) if text is not None else (str(best), encoding)
 
 
+def line_readings(line: bytes) -> dict[str, str]:
+    """The readings of one line with non-ASCII bytes that read well, by encoding: UTF-8 when it
+    decodes (Han characters, if any, mostly common ones), GB18030 and Big5 when their Han
+    characters are mostly common ones."""
+    readings = {}
+    for encoding in LINE_ENCODINGS:
+        text = decode_as(line, encoding)
+        if text is None:
+            continue
+        if encoding == "utf-8" and not HAN_CHAR.search(text) or common_share(text) >= MIN_LINE_COMMON and (
+                encoding == "utf-8" or len(HAN_CHAR.findall(text)) >= MIN_LINE_HAN):
+            readings[encoding] = text
+    return readings
+
+
+def decode_mixed_lines(data: bytes) -> Decoded | None:
+    """A file whose lines are in different encodings (UTF-8 lines among GB18030 or Big5 lines, as
+    when texts are pasted together): each line in the file's main encoding when it reads well
+    in it, else in the encoding that does.  ``None`` unless every non-ASCII line reads well in
+    one of them and UTF-8 and a legacy encoding are both needed.
+
+    >>> mixed = "新华社北京电\\n".encode("utf-8") + "港口吞吐量创新高".encode("gb18030")
+    >>> decode_mixed_lines(mixed)
+    Decoded(text='新华社北京电\\n港口吞吐量创新高', encoding='utf-8', repairs=('mixed_encodings',))
+    """
+    lines = data.split(b"\n")
+    readings = [line_readings(line) if HIGH_BYTE.search(line) else None for line in lines]
+    if any(reading == {} for reading in readings):
+        return None
+    weight = Counter()
+    for line, reading in zip(lines, readings, strict=True):
+        weight.update({encoding: len(line) for encoding in reading or ()})
+    if not weight:
+        return None
+    main = [encoding for encoding, _ in weight.most_common()]
+    texts, used = [], set()
+    for line, reading in zip(lines, readings, strict=True):
+        if reading is None:
+            texts.append(line.decode("ascii"))
+            continue
+        encoding = next(e for e in main if e in reading)
+        texts.append(reading[encoding])
+        used.add(encoding)
+    if "utf-8" not in used or len(used) < 2:
+        return None
+    return Decoded("\n".join(texts), main[0], ("mixed_encodings",))
+
+
 def decode_bytes(data: bytes, is_html: bool = False) -> Decoded:
     """Decode ``data``, trying the evidence in the order the module docstring lists.
 
@@ -248,6 +303,8 @@ def decode_bytes(data: bytes, is_html: bool = False) -> Decoded:
     declared = declared_charset(data) if is_html else None
     if declared and (text := decode_as(data, declared)) is not None:
         return Decoded(text, declared)
+    if (mixed := decode_mixed_lines(data)) is not None:
+        return mixed
     for encoding in dict.fromkeys(filter(None, ("utf-8", declared))):
         if (text := decode_leniently(data, encoding)) is not None:
             return Decoded(text, encoding, ("invalid_bytes",))

@@ -154,3 +154,22 @@ def test_dev_set_files_decode_with_their_recorded_encoding() -> None:
         if found != expected:
             wrong.append((gold_path.stem, expected, found))
     assert wrong == []
+
+
+@pytest.mark.parametrize("legacy", ["gb18030", "big5"])
+def test_lines_in_different_encodings_are_each_decoded(legacy: str) -> None:
+    other = ZH_HANT if legacy == "big5" else ZH_HANS.replace("国家统计局", "市统计局")
+    data = (ZH_HANS + "\n\n").encode("utf-8") + (other + "\n").encode(legacy) + EN_CURLY.encode("utf-8")
+    decoded = decode_bytes(data)
+    assert decoded.text == ZH_HANS + "\n\n" + other + "\n" + EN_CURLY
+    assert decoded.repairs == ("mixed_encodings",)
+
+
+def test_three_encodings_in_one_file() -> None:
+    data = (ZH_HANS + "\n").encode("utf-8") + (ZH_HANS + "\n").encode("gb18030") + ZH_HANT.encode("big5")
+    assert decode_bytes(data).text == f"{ZH_HANS}\n{ZH_HANS}\n{ZH_HANT}"
+
+
+def test_western_text_with_a_stray_byte_is_not_taken_for_mixed_chinese() -> None:
+    data = ("Café prices rose\n".encode() + b"Helmets were kept at 50\xb0C for four hours.\n")
+    assert "mixed_encodings" not in decode_bytes(data).repairs

@@ -83,6 +83,16 @@ def test_cjk_mojibake_built_from_clean_text_is_repaired(text: str, wrong: str, r
     assert repair_text(broken)[0] == text
 
 
+def test_utf8_read_as_big5_built_from_clean_words_is_repaired() -> None:
+    words = "總統 網路 颱風 天氣 臺灣 經濟 政府 新聞 記者 銀行".split()
+    damaged = {w: w.encode("utf-8").decode("big5", errors="replace") for w in words}
+    lossless_words = [w for w, m in damaged.items()
+                      if m.encode("big5", errors="replace") == w.encode("utf-8")]
+    assert len(lossless_words) >= 3  # UTF-8 read as Big5 is lossless only for some text
+    text = "".join(lossless_words)
+    assert fix_cjk_mojibake(lossless(text, "big5", "utf-8")) == (text, "mojibake:utf-8-as-big5")
+
+
 def test_cjk_mojibake_is_repaired_per_line() -> None:
     broken = lossless("新华社北京电", "gb18030", "utf-8")
     fixed, repairs = repair_text(f"{CLEAN_HANS[1]}\n{broken}\n{CLEAN_EN[0]}")
