@@ -39,6 +39,8 @@ LIST_CONTAINERS = frozenset(("ul", "ol", "dl"))
 
 SPACES = re.compile(r"\s+")
 NOT_DISPLAYED = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# Utility classes that hide an element from the screen (Bootstrap, WordPress and the like).
+HIDING_CLASSES = frozenset("hidden hide d-none invisible sr-only visually-hidden screen-reader-text".split())
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff]")
 # CJK text carries about three times the content of the same number of Latin characters.
 CJK_EXTRA_WEIGHT = 2
@@ -52,7 +54,7 @@ class Element:
     attrs: str  # lower-cased class, id and itemprop, space separated
     parent: int  # index of the parent element, -1 for the root
     end: int = 0  # one past the last index of this element's subtree
-    hidden: bool = False  # not displayed: ``hidden``, ``aria-hidden`` or an inline ``display: none``
+    hidden: bool = False  # not displayed: ``hidden``, ``aria-hidden``, ``display: none``, a hiding class
 
 
 @dataclass
@@ -111,7 +113,8 @@ class _Walker:
         attrs = f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')}".lower().strip()
         parent = self.stack[-1] if self.stack else -1
         hidden = el.get("hidden") is not None or el.get("aria-hidden") == "true" \
-            or bool(NOT_DISPLAYED.search(el.get("style", "")))
+            or bool(NOT_DISPLAYED.search(el.get("style", ""))) \
+            or not HIDING_CLASSES.isdisjoint(el.get("class", "").lower().split())
         self.page.elements.append(Element(tag, attrs, parent, hidden=hidden))
         index = len(self.page.elements) - 1
         self.stack.append(index)

@@ -44,6 +44,7 @@ WEAK_CHROME = (
                               "(?<!padding-)(?<!margin-)(?<!border-)bottom(?![a-z])")),
     ("sidebar", starting_words("sidebar side-bar aside widget rail(?![a-z]) skyscraper")),
     ("photo_caption", starting_words("credit")),
+    ("page_chrome", starting_words("print-?(?:only|header|footer|info|url|link|button)s?(?![a-z])")),
 )
 CHROME_TAGS = {"nav": "navigation", "aside": "sidebar", "footer": "footer"}
 # A class or id made only of content words ("article", "entry-content") vetoes every chrome word.
