@@ -43,7 +43,7 @@ WEAK_CHROME = (
     ("footer", starting_words("footer copyright banquan colophon disclaimer "
                               "(?<!padding-)(?<!margin-)(?<!border-)bottom(?![a-z])")),
     ("sidebar", starting_words("sidebar side-bar aside widget rail(?![a-z]) skyscraper")),
-    ("photo_caption", starting_words("credit")),
+    ("photo_caption", starting_words("credit gallery slideshow")),
     ("page_chrome", starting_words("print-?(?:only|header|footer|info|url|link|button)s?(?![a-z])")),
 )
 CHROME_TAGS = {"nav": "navigation", "aside": "sidebar", "footer": "footer"}
