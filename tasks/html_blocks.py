@@ -119,7 +119,7 @@ class _Walker:
         index = len(self.page.elements) - 1
         self.stack.append(index)
         self.page.depth = max(self.page.depth, len(self.stack))
-        if tag in BLOCK_TAGS:
+        if tag in BLOCK_TAGS or hidden:  # hidden text is a block of its own, to be dropped whole
             self.flush()
             self.block_owner.append(index)
             hint = "heading" if tag in HEADING_TAGS else "list_item" if tag in LIST_TAGS else None
@@ -133,7 +133,7 @@ class _Walker:
     def close(self, tag: str) -> None:
         index = self.stack.pop()
         self.page.elements[index].end = len(self.page.elements)
-        if tag in BLOCK_TAGS:
+        if tag in BLOCK_TAGS or self.page.elements[index].hidden:
             self.flush()
             self.block_owner.pop()
             self.hints.pop()

@@ -218,7 +218,11 @@ def drop_stranded_labels(blocks: list[Block], verdicts: list[Verdict]) -> None:
 def main_container(page: Page, chrome: list[str | None]) -> int:
     """Index of the element whose subtree carries the most content value, widened over label-sized
     neighbours."""
-    values = [block_value(block, bool(chrome[block.owner])) for block in page.blocks]
+    # Hidden text argues neither way: it is not part of the page a reader sees.
+    values = [
+        0.0 if chrome[block.owner] == "hidden" else block_value(block, bool(chrome[block.owner]))
+        for block in page.blocks
+    ]
     sums = subtree_sums(page, values)
     best = 0
     for index, value in enumerate(sums):

@@ -206,13 +206,16 @@ def test_oversized_markup_is_truncated_not_rejected():
 HIDDEN_PAGE = f"""<html><body><article><h1>Council expands night bus network</h1><p>{PROSE_EN}</p>
 <div class="modal" style="display: none"><p>Create a free account to keep reading our stories.</p></div>
 <p aria-hidden="true">Skip to the next story in this section of the website and read on.</p>
-<p>{PROSE_EN_2}</p></article></body></html>"""
+<span class="sr-only">Opens in a new window</span>
+<p>{PROSE_EN_2}</p><div class="print-only">Printed from the Daily Ledger website, all rights reserved.</div>
+<div class="photo-gallery"><p>Drivers at the depot on the first night of the trial, in March.</p></div>
+</article></body></html>"""
 
 
-def test_hidden_elements_are_dropped_as_hidden():
+def test_hidden_print_only_and_gallery_blocks_are_dropped():
     lines, removed, _ = html.extract(HIDDEN_PAGE)
     assert [line.text for line in lines] == ["Council expands night bus network", PROSE_EN, PROSE_EN_2]
-    assert [r.category for r in removed] == ["hidden", "hidden"]
+    assert [r.category for r in removed] == ["hidden", "hidden", "hidden", "page_chrome", "photo_caption"]
 
 
 LEDE = (
