@@ -498,16 +498,24 @@ def read_footer(units: Units) -> None:
 
 def mark_headings(units: Units, start: int) -> None:
     """A short standalone line between body paragraphs, ending like no sentence, is a heading."""
-    for i in range(start + 1, len(units.spans) - 1):
-        text = units.texts[i]
-        if units.kinds[i] != BODY or len(units.spans[i]) > 1 or not headline_shaped(text):
-            continue
-        short = len(text) <= MAX_CJK_HEADING if is_cjk(text) else len(text.split()) <= MAX_HEADING_WORDS
-        following = units.texts[i + 1]
-        kept_before = next((k for k in reversed(units.kinds[start:i]) if k != DROP), None)
-        between_body = kept_before in (BODY, HEADING) and units.kinds[i + 1] == BODY
-        if short and between_body and SENTENCE_END.search(following) and len(following) > len(text):
+    kept_before = None  # kind of the last kept unit from ``start`` on
+    for i in range(start, len(units.spans) - 1):
+        if i > start and is_heading(units, i, kept_before):
             units.kinds[i] = HEADING
+        if units.kinds[i] != DROP:
+            kept_before = units.kinds[i]
+
+
+def is_heading(units: Units, i: int, kept_before: str | None) -> bool:
+    """Unit ``i`` is a short standalone body line after a kept body unit and before a longer one."""
+    text = units.texts[i]
+    if units.kinds[i] != BODY or len(units.spans[i]) > 1 or not headline_shaped(text):
+        return False
+    short = len(text) <= MAX_CJK_HEADING if is_cjk(text) else len(text.split()) <= MAX_HEADING_WORDS
+    following = units.texts[i + 1]
+    between_body = kept_before in (BODY, HEADING) and units.kinds[i + 1] == BODY
+    ends_sentence = SENTENCE_END.search(following) is not None
+    return short and between_body and ends_sentence and len(following) > len(text)
 
 
 def classify(lines: list[Line], repeated: Repeated | None = None) -> tuple[list[Label], Metadata]:

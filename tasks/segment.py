@@ -103,20 +103,16 @@ def continues(previous: str, line: str, width: int | None, text_width: int = 0) 
     return first.group()[:1].islower() and previous[-1:].isalnum()
 
 
-def join_wrapped(previous: str, line: str) -> str:
-    """Re-join a hard-wrapped line: a space between words, nothing between CJK characters.
+def wrap_separator(previous: str, line: str) -> str:
+    """What re-joins a hard-wrapped line: a space between words, nothing between CJK characters.
 
-    >>> join_wrapped("the new", "plant")
-    'the new plant'
-    >>> join_wrapped("上海金山", "正式开工")
-    '上海金山正式开工'
-    >>> join_wrapped("he said:", "“It works.”")
-    'he said: “It works.”'
+    >>> wrap_separator("the new", "plant"), wrap_separator("上海金山", "正式开工")
+    (' ', '')
+    >>> wrap_separator("he said:", "“It works.”")
+    ' '
     """
     before, after = previous.rstrip(QUOTES)[-1:], line.lstrip(QUOTES)[:1]
-    if CJK_CHAR.match(before) or CJK_CHAR.match(after):
-        return previous + line
-    return previous + " " + line
+    return "" if CJK_CHAR.match(before) or CJK_CHAR.match(after) else " "
 
 
 def block_widths(lines: Sequence[Line]) -> list[int]:
@@ -130,9 +126,8 @@ def block_widths(lines: Sequence[Line]) -> list[int]:
     for end in range(len(lines) + 1):
         if end < len(lines) and lines[end].text:
             continue
-        inner = [len(lines[i].text) for i in range(start, end - 1)]
-        for i in range(start, end):
-            widths[i] = max(inner, default=0)
+        width = max((len(lines[i].text) for i in range(start, end - 1)), default=0)
+        widths[start:end] = [width] * (end - start)
         start = end + 1
     return widths
 
@@ -171,10 +166,10 @@ def paragraph_spans(
 
 def span_text(lines: Sequence[Line], span: Sequence[int]) -> str:
     """The text of a paragraph made of the lines ``span``."""
-    text = lines[span[0]].text
-    for j in span[1:]:
-        text = join_wrapped(text, lines[j].text)
-    return text
+    pieces = [lines[span[0]].text]
+    for i, j in zip(span, span[1:], strict=False):
+        pieces += [wrap_separator(lines[i].text, lines[j].text), lines[j].text]
+    return "".join(pieces)
 
 
 def segment(lines: list[Line], labels: list[Label]) -> list[Paragraph]:
