@@ -38,6 +38,7 @@ from rinse import PIPELINE_VERSION
 from rinse.config import (
     DEFAULT_BATCH_TIMEOUT,
     DEFAULT_INPUT,
+    DEFAULT_MAX_FILE_BYTES,
     DEFAULT_WAREHOUSE,
     UsageError,
     input_roots,
@@ -179,7 +180,8 @@ def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREH
                  workers: int | None = None, batch_bytes: int = DEFAULT_BATCH_BYTES,
                  batch_files: int = DEFAULT_BATCH_FILES, wait_for_lock: bool = False,
                  dask_address: str | None = None,
-                 batch_timeout: float | None = DEFAULT_BATCH_TIMEOUT) -> dict:
+                 batch_timeout: float | None = DEFAULT_BATCH_TIMEOUT,
+                 max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> dict:
     """Clean every file under ``inputs`` into the Parquet tables under ``warehouse``.
 
     With ``dask_address`` (``tcp://host:port`` of a running scheduler) batches are cleaned
@@ -187,14 +189,15 @@ def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREH
     locations (``s3://`` URIs or a shared filesystem).
 
     A batch that fails for good (after retries on I/O errors, or after ``batch_timeout``
-    seconds) does not fail the run: its files are recorded as ``error`` rejects.
+    seconds) does not fail the run: its files are recorded as ``error`` rejects.  A file over
+    ``max_file_bytes`` (or whose gzip content is) is a ``too_large`` reject.
     """
     logger = get_run_logger()
     started = dt.datetime.now(dt.timezone.utc)
     roots = input_roots(inputs or [DEFAULT_INPUT])
     wh = location(warehouse)
     workers = batch_workers(workers, dask_address)
-    config = CleanConfig()
+    config = CleanConfig(max_bytes=max_file_bytes)
     check_writable(wh)
     with WarehouseLock(wh, wait=wait_for_lock):
         index = recover(wh)

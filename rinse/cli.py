@@ -18,6 +18,7 @@ from rinse.config import (
     DEFAULT_BATCH_TIMEOUT,
     DEFAULT_CRON,
     DEFAULT_INPUT,
+    DEFAULT_MAX_FILE_BYTES,
     DEFAULT_WAREHOUSE,
     UsageError,
     input_roots,
@@ -44,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="close a batch at this many files (default: %(default)s)")
         p.add_argument("--dask-address", metavar="tcp://HOST:PORT",
                        help="clean batches on this running Dask cluster (default: local processes)")
+        p.add_argument("--max-mb", type=float, default=DEFAULT_MAX_FILE_BYTES / 2**20,
+                       help="reject larger files (and gzip contents) as too_large (default: %(default)s)")
         p.add_argument("--batch-timeout", type=float, default=DEFAULT_BATCH_TIMEOUT, metavar="SECONDS",
                        help="a batch taking longer fails; its files become rejects (default: %(default)s)")
 
@@ -94,9 +97,10 @@ def format_summary(totals: dict) -> str:
 
 
 def batch_options(args: argparse.Namespace) -> dict:
-    """The flow parameters that say how batches are made and where they are cleaned."""
+    """The flow parameters that say how batches are made, where they are cleaned, and the file limit."""
     return {"batch_bytes": int(args.batch_mb * 2**20), "batch_files": args.batch_files,
-            "dask_address": args.dask_address, "batch_timeout": args.batch_timeout}
+            "dask_address": args.dask_address, "batch_timeout": args.batch_timeout,
+            "max_file_bytes": int(args.max_mb * 2**20)}
 
 
 def command_run(args: argparse.Namespace) -> int:

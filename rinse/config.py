@@ -9,6 +9,7 @@ from urllib.parse import unquote, urlparse
 DEFAULT_INPUT = "seeds"
 DEFAULT_WAREHOUSE = "warehouse"
 DEFAULT_CRON = "0 * * * *"
+DEFAULT_MAX_FILE_BYTES = 64 * 2**20  # a larger file (or gzip content) is rejected as too_large
 DEFAULT_BATCH_TIMEOUT = 3600.0  # seconds; a batch of 32 MB takes well under a minute per worker
 # Set before Prefect is imported: no telemetry, and a quiet console for a CLI, while the
 # flow's and tasks' own INFO lines still reach the server (the run's log in the UI).

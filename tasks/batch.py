@@ -27,6 +27,8 @@ from tasks.model import CleanDocument, RejectError
 from tasks.storage import as_location
 from tasks.warehouse import doc_id_for, to_table, write_atomic
 
+READ_CHUNK = 1 << 20
+
 
 @dataclass
 class BatchSummary:
@@ -86,15 +88,27 @@ def reject_row(ref: FileRef, sha: str | None, reason: str, detail: str, run_id: 
             "duplicate_of": None}
 
 
-def read_file(ref: FileRef) -> tuple[bytes | None, str | None, str | None]:
-    """(bytes, sha256, None) for a readable file, else (None, None, why it was not read)."""
+def read_file(ref: FileRef, max_bytes: int) -> tuple[bytes | None, str | None, tuple[str, str] | None]:
+    """(bytes, sha256, None) for a file to clean, else (None, sha256 or None, (reason, detail)).
+
+    A file over ``max_bytes`` is hashed in chunks, never held whole in memory (``too_large``);
+    one that cannot be read, or a symlink not followed, is an ``error``.
+    """
     if ref.refused:
-        return None, None, ref.refused
+        return None, None, ("error", ref.refused)
     try:
-        data = as_location(ref.path).read_bytes()
+        with as_location(ref.path).open("rb") as file:
+            data = file.read(max_bytes + 1)
+            digest = hashlib.sha256(data)
+            if len(data) <= max_bytes:
+                return data, digest.hexdigest(), None
+            size = len(data)
+            while chunk := file.read(READ_CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
     except OSError as exc:
-        return None, None, f"cannot read: {one_line(exc)}"
-    return data, hashlib.sha256(data).hexdigest(), None
+        return None, None, ("error", f"cannot read: {one_line(exc)}")
+    return None, digest.hexdigest(), ("too_large", f"{size} bytes is over the {max_bytes} byte limit")
 
 
 def clean_or_reject(ref: FileRef, data: bytes, sha: str, config: CleanConfig, prior: LineStats,
@@ -151,12 +165,12 @@ def process_batch(refs: list[FileRef], known: dict[str, str | None], staging_dir
 
     cleaned = []
     for ref in refs:
-        data, sha, unread = read_file(ref)
+        data, sha, unread = read_file(ref, config.max_bytes)
         if ref.rel_path in known and known[ref.rel_path] == sha:
             summary.n_unchanged += 1
             continue
         if unread:
-            rows["rejects"].append(reject_row(ref, None, "error", unread, run_id, now))
+            rows["rejects"].append(reject_row(ref, sha, *unread, run_id, now))
             continue
         summary.bytes_in += len(data)
         doc = clean(ref, data, sha, prior)

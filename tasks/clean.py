@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rinse.config import DEFAULT_MAX_FILE_BYTES
 from tasks import classify, decode, html, language, repair, segment
 from tasks.line_stats import Repeated, document_keys
 from tasks.model import CleanDocument, Line, RejectError
@@ -24,7 +25,7 @@ from tasks.model import CleanDocument, Line, RejectError
 class CleanConfig:
     """Knobs of the cleaning core (the defaults are what ``rinse run`` uses)."""
 
-    max_bytes: int = 64 * 1024 * 1024
+    max_bytes: int = DEFAULT_MAX_FILE_BYTES
 
 
 def split_lines(text: str) -> list[Line]:
@@ -49,7 +50,7 @@ def clean_document(data: bytes, name: str, config: CleanConfig = CleanConfig(),
     """
     if len(data) > config.max_bytes:
         raise RejectError("too_large", f"{len(data)} bytes is over the {config.max_bytes} byte limit")
-    payload = decode.unwrap(data, name)
+    payload = decode.unwrap(data, name, config.max_bytes)
     fmt = decode.sniff_format(name, payload)
     decoded = decode.decode_bytes(payload, is_html=fmt == "html")
     repairs = list(decoded.repairs)

@@ -13,7 +13,6 @@ ISO-8859-1 as cp1252, as browsers do.
 from __future__ import annotations
 
 import codecs
-import gzip
 import re
 import zlib
 from collections import Counter
@@ -78,6 +77,8 @@ HIGH_BYTE = re.compile(rb"[\x80-\xff]+")
 # Control bytes that do not occur in text (tab, LF, VT, FF, CR and ESC excluded).
 CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# A character that shows: not whitespace (Unicode's, ideographic space included), not zero-width, not NUL.
+VISIBLE = re.compile(r"[^\s\x00\u200b-\u200d\u2060\ufeff]")
 UTF8_REPLACEMENT = "\ufffd".encode()
 SNIFF_WINDOW = 8192
 SHORT_CJK_BYTES = 64  # fewer non-ASCII bytes than this is too little for charset-normalizer
@@ -89,14 +90,36 @@ MIN_LINE_HAN = 2  # a legacy reading with a lone Han character is more likely a 
 HAN_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
-def unwrap(data: bytes, name: str) -> bytes:
-    """Gunzip ``.gz`` files (by name or by magic number); other bytes pass through."""
-    if name.endswith(".gz") or data[:2] == b"\x1f\x8b":
-        try:
-            return gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise RejectError("undecodable", f"broken gzip stream: {exc}") from exc
-    return data
+def unwrap(data: bytes, name: str, max_bytes: int | None = None) -> bytes:
+    """Gunzip ``.gz`` files (by name or by magic number); other bytes pass through.
+
+    Decompression stops past ``max_bytes`` (a gzip bomb is ``too_large``, not a full memory).
+    """
+    if not (name.endswith(".gz") or data[:2] == b"\x1f\x8b"):
+        return data
+    try:
+        return gunzip(data, max_bytes)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise RejectError("undecodable", f"broken gzip stream: {exc}") from exc
+
+
+def gunzip(data: bytes, max_bytes: int | None = None) -> bytes:
+    """Every gzip member of ``data`` decompressed, refusing more than ``max_bytes`` of output.
+
+    >>> import gzip
+    >>> gunzip(gzip.compress(b"ab") + gzip.compress(b"c"), max_bytes=3)
+    b'abc'
+    """
+    out = bytearray()
+    while data:
+        member = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        out += member.decompress(data, 0 if max_bytes is None else max_bytes + 1 - len(out))  # 0: no limit
+        if max_bytes is not None and len(out) > max_bytes:
+            raise RejectError("too_large", f"gzip stream expands to over the {max_bytes} byte limit")
+        if not member.eof:
+            raise EOFError("compressed file ended before the end-of-stream marker was reached")
+        data = member.unused_data.lstrip(b"\x00")
+    return bytes(out)
 
 
 def sniff_format(name: str, data: bytes) -> str:
@@ -277,17 +300,22 @@ def decode_mixed_lines(data: bytes) -> Decoded | None:
 
 
 def decode_bytes(data: bytes, is_html: bool = False) -> Decoded:
-    """Decode ``data``, trying the evidence in the order the module docstring lists.
+    """Decode ``data``; text made only of whitespace and invisible characters is ``empty``.
 
     >>> decode_bytes("中文".encode("gb18030") * 20).encoding
     'gb18030'
     """
+    decoded = decode_text(data, is_html)
+    if VISIBLE.search(decoded.text) is None:
+        raise RejectError("empty", "file holds only whitespace and invisible characters")
+    return decoded
+
+
+def decode_text(data: bytes, is_html: bool) -> Decoded:
+    """Decode ``data``, trying the evidence in the order the module docstring lists."""
     for bom, codec, name in BOMS:
         if data.startswith(bom):
-            text = data.decode(codec, errors="replace")
-            if not text.strip("\ufeff \t\r\n\x00"):
-                raise RejectError("empty", "file holds only a byte-order mark and whitespace")
-            return Decoded(text, name)
+            return Decoded(data.decode(codec, errors="replace"), name)
     if not data.strip():
         raise RejectError("empty", "file is empty or whitespace only")
     if (reason := magic_number(data)) is not None:
