@@ -3,7 +3,8 @@
 Hidden files and folders (name starts with ``.``) are skipped, and so are symlinked
 folders (no loops, no escaping the root).  A symlinked *file* is read when it resolves
 inside its input root; one that points outside is still yielded, with ``refused`` set,
-so the batch records it as a ``rejects`` row (reason ``error``) without reading it.
+so the batch records it as a ``rejects`` row (reason ``error``) without reading it; so is a
+symlink that leads nowhere (a missing target, a loop).
 An object-storage root (``s3://bucket/prefix``) is walked the same way, one listing
 per "folder" (key prefix up to a ``/``).
 """
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 DEFAULT_BATCH_BYTES = 32 * 1024 * 1024
 DEFAULT_BATCH_FILES = 2000
 OUTSIDE_ROOT = "symlink points outside the input root; not read"
+BROKEN_LINK = "symlink leads nowhere (missing target or a loop)"
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,12 @@ def _file_ref(root: Path, path: Path) -> FileRef | None:
     """A ``FileRef`` for ``path`` when it is a regular file (through a symlink inside the root)."""
     rel = path.relative_to(root).as_posix()
     if path.is_symlink():
-        target = path.resolve()
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError) as exc:  # RuntimeError: a loop, before Python 3.13
+            return FileRef(str(root), rel, str(path), 0, refused=f"{BROKEN_LINK}: {exc}")
+        if target.is_dir():
+            return None
         if not _inside(target, root):
             return FileRef(str(root), rel, str(path), 0, refused=f"{OUTSIDE_ROOT} ({target})")
     try:
@@ -67,17 +74,29 @@ def _file_ref(root: Path, path: Path) -> FileRef | None:
     return FileRef(str(root), rel, str(path), st.st_size)
 
 
-def _walk(folder: Path, root: Path, skip: frozenset[Path]) -> Iterator[FileRef]:
-    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-        if is_hidden(entry.name):
+def _entries(folder: Path) -> list[os.DirEntry]:
+    """The entries of ``folder`` sorted by name; none (and a warning) when it cannot be listed."""
+    try:
+        return sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        log.warning("skipping folder %s: %s", folder, exc)
+        return []
+
+
+def _walk(root: Path, skip: frozenset[Path]) -> Iterator[FileRef]:
+    """Depth first with a stack of folder listings (no recursion limit on deep trees)."""
+    stack = [iter(_entries(root))]
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+        elif is_hidden(entry.name):
             continue
-        if entry.is_dir(follow_symlinks=False):
+        elif entry.is_dir(follow_symlinks=False):
             if Path(entry.path) not in skip:
-                yield from _walk(Path(entry.path), root, skip)
-        elif not entry.is_dir():
-            ref = _file_ref(root, Path(entry.path))
-            if ref is not None:
-                yield ref
+                stack.append(iter(_entries(Path(entry.path))))
+        elif (ref := _file_ref(root, Path(entry.path))) is not None:
+            yield ref
 
 
 def _walk_objects(fs, folder: str, root: str, root_uri: str, skip: frozenset[str]) -> Iterator[FileRef]:
@@ -107,7 +126,7 @@ def walk_root(root: str | os.PathLike, skip: Iterable[str | os.PathLike] = ()) -
                                  frozenset(p.path.rstrip("/") for p in skip))
         return
     root_path = Path(root).resolve()
-    yield from _walk(root_path, root_path, frozenset(Path(p).resolve() for p in skip))
+    yield from _walk(root_path, frozenset(Path(p).resolve() for p in skip))
 
 
 def discover(roots: Iterable[str | os.PathLike], skip: Iterable[str | os.PathLike] = ()) -> Iterator[FileRef]:
