@@ -125,7 +125,7 @@ def bad_files() -> dict[str, tuple[bytes, Expect]]:
         "bad/bomb.txt.gz": (gzip.compress(b"a" * (LIMIT * 8)), reject("too_large")),
         "bad/broken.txt.gz": (b"\x1f\x8b\x08\x00" + noise[:100], reject("undecodable")),
         "bad/noise.txt": (bytes(rng.randrange(0x80, 0x100) for _ in range(3000)), reject("undecodable")),
-        "zz_copies/en.txt": (EN.encode("utf-8"), reject("duplicate")),  # sorted after good/en.txt, which is kept
+        "zz_copies/en.txt": (EN.encode("utf-8"), reject("duplicate")),  # after good/en.txt, which is kept
     }
 
 
