@@ -224,12 +224,15 @@ def looks_western(data: bytes) -> bool:
 
 
 def short_chinese(data: bytes) -> tuple[str, str] | None:
-    """(text, encoding) for a short GB18030 or Big5 text that a detector has too little to go on.
-
-    Taken when its Han characters are nearly all common ones in that encoding.
-    """
+    """(text, encoding) for a short GB18030 or Big5 text that a detector has too little to go on."""
     if sum(len(run) for run in HIGH_BYTE.findall(data)) >= SHORT_CJK_BYTES:
         return None
+    return chinese_reading(data)
+
+
+def chinese_reading(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding) of a text that decodes strictly as GB18030 or Big5 with nearly all its Han
+    characters common ones in that encoding (also the last resort when the detector gives up)."""
     decodings = [(text, encoding) for encoding in ("gb18030", "big5")
                  if (text := decode_as(data, encoding)) is not None]
     scored = [(common_share(text), text, encoding) for text, encoding in decodings]
@@ -338,7 +341,7 @@ def decode_text(data: bytes, is_html: bool) -> Decoded:
             return Decoded(text, encoding, ("invalid_bytes",))
     if looks_western(data):
         return Decoded(data.decode(DECODER_FOR["cp1252"]), "cp1252")
-    detected = short_chinese(data) or detect(data)
+    detected = short_chinese(data) or detect(data) or chinese_reading(data)
     if detected is None:
         raise RejectError("undecodable", "no encoding decodes this file")
     return Decoded(*detected)

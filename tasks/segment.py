@@ -32,9 +32,11 @@ JOINABLE_KINDS = (BODY, TITLE)
 CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 QUOTES = "“”‘’\"'「」『』"
 FIRST_WORD = re.compile(r"^\S+")
+# A line broken after the hyphen of a compound ("well-" / "known").
+HYPHEN_BREAK = re.compile(r"[^\W\d_]-$")
 # "- item", "• item", "1. item", "(2) item", "一、item", "（三）item": a list item starts its own line.
 LIST_MARKER = re.compile(
-    r"^(?:[-•*·▪●◦‣+]\s|\d{1,2}(?:[.)]\s|、)|[（(]\d{1,2}[)）]|[（(]?[一二三四五六七八九十]{1,3}[、)）])"
+    r"^(?:[-•*·▪●◦‣+]\s|\d{1,2}(?:[.)]\s|、)|[（(]\d{1,2}[)）]\s*[^\W\d_]|[（(]?[一二三四五六七八九十]{1,3}[、)）])"
 )
 
 
@@ -48,8 +50,9 @@ def inner_pairs(lines: Sequence[Line]) -> list[tuple[int, int]]:
 
 
 def measured(lines: Sequence[Line], i: int) -> bool:
-    """Whether line ``i`` tells the wrap width: neither a list item nor the line that leads into one."""
-    return not (LIST_MARKER.match(lines[i].text) or LIST_MARKER.match(lines[i + 1].text))
+    """Whether line ``i`` tells the wrap width: not the last line before a list item (a short item
+    or the line that leads into the list)."""
+    return not LIST_MARKER.match(lines[i + 1].text)
 
 
 def wrap_width(lines: Sequence[Line]) -> int | None:
@@ -108,11 +111,12 @@ def wrap_separator(previous: str, line: str) -> str:
 
     >>> wrap_separator("the new", "plant"), wrap_separator("上海金山", "正式开工")
     (' ', '')
-    >>> wrap_separator("he said:", "“It works.”")
-    ' '
+    >>> wrap_separator("he said:", "“It works.”"), wrap_separator("a well-", "known name")
+    (' ', '')
     """
     before, after = previous.rstrip(QUOTES)[-1:], line.lstrip(QUOTES)[:1]
-    return "" if CJK_CHAR.match(before) or CJK_CHAR.match(after) else " "
+    cjk = CJK_CHAR.match(before) or CJK_CHAR.match(after)
+    return "" if cjk or HYPHEN_BREAK.search(previous) and after.isalpha() else " "
 
 
 def block_widths(lines: Sequence[Line]) -> list[int]:

@@ -173,3 +173,12 @@ def test_three_encodings_in_one_file() -> None:
 def test_western_text_with_a_stray_byte_is_not_taken_for_mixed_chinese() -> None:
     data = ("Café prices rose\n".encode() + b"Helmets were kept at 50\xb0C for four hours.\n")
     assert "mixed_encodings" not in decode_bytes(data).repairs
+
+
+@pytest.mark.parametrize(("text", "codec"), [(ZH_HANS * 3, "gb18030"), (ZH_HANT * 3, "big5")])
+def test_chinese_the_detector_gives_up_on_is_still_decoded(monkeypatch, text: str, codec: str) -> None:
+    import tasks.decode as decode
+
+    monkeypatch.setattr(decode, "detect", lambda data: None)  # charset-normalizer finds no match
+    decoded = decode_bytes(text.encode(codec))
+    assert (decoded.text, decoded.encoding) == (text, codec)
