@@ -77,7 +77,8 @@ def title_similarity(heading: str, title: str) -> float:
 
 def headline_index(page: Page, verdicts: list[Verdict], top: int, titles: list[str]) -> int | None:
     """The block holding the page's headline: among the headings before the main container's first
-    paragraph, the one most like a declared title; failing that, the last ``<h1>`` among them."""
+    paragraph, the one most like a declared title; failing that, the last ``<h1>`` among them that is
+    not in a region named as chrome (a masthead's site name)."""
     best, best_score, last_h1 = None, TITLE_MATCH, None
     for index, block in enumerate(page.blocks):
         if block.hint != "heading" or not HEADLINE_CHARS[0] <= len(block.text) <= HEADLINE_CHARS[1]:
@@ -89,7 +90,7 @@ def headline_index(page: Page, verdicts: list[Verdict], top: int, titles: list[s
         score = max((title_similarity(block.text, title) for title in titles), default=0.0)
         if score >= best_score:
             best, best_score = index, score
-        if page.elements[block.owner].tag == "h1":
+        if page.elements[block.owner].tag == "h1" and verdicts[index].category in (None, "page_chrome"):
             last_h1 = index
     return best if best is not None else last_h1
 
