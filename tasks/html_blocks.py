@@ -24,8 +24,9 @@ from lxml import etree
 
 # Elements whose content is never readable text.
 SKIPPED_TAGS = frozenset(
-    "script style noscript template svg math iframe object embed select option button textarea input "
-    "canvas map head title meta link audio video source picture frameset frame".split()
+    "script style noscript template svg iframe object embed select option button textarea input canvas map "
+    "head title meta link audio video source picture frameset frame "
+    "annotation annotation-xml".split()  # MathML is read, its TeX/encoded annotations are not
 )
 # Elements that start and end a block of text.
 BLOCK_TAGS = frozenset(
@@ -106,6 +107,7 @@ class _Walker:
         self.block_owner: list[int] = []  # innermost open block-level element
         self.hints: list[str | None] = []
         self.pieces: list[tuple[str, bool]] = []
+        self.set_aside: list[list[tuple[str, bool]]] = []  # text of blocks interrupted by hidden inline text
         self.link_depth = 0
         self.pre_depth = 0
 
@@ -119,7 +121,10 @@ class _Walker:
         index = len(self.page.elements) - 1
         self.stack.append(index)
         self.page.depth = max(self.page.depth, len(self.stack))
-        if tag in BLOCK_TAGS or hidden:  # hidden text is a block of its own, to be dropped whole
+        if tag not in BLOCK_TAGS and hidden:  # hidden inline text: a block of its own, set aside
+            self.set_aside.append(self.pieces)
+            self.pieces = []
+        if tag in BLOCK_TAGS or hidden:
             self.flush()
             self.block_owner.append(index)
             hint = "heading" if tag in HEADING_TAGS else "list_item" if tag in LIST_TAGS else None
@@ -137,6 +142,8 @@ class _Walker:
             self.flush()
             self.block_owner.pop()
             self.hints.pop()
+        if tag not in BLOCK_TAGS and self.page.elements[index].hidden:
+            self.pieces = self.set_aside.pop()  # the text around it reads on
         if tag == "a":
             self.link_depth -= 1
         elif tag == "pre":

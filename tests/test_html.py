@@ -218,6 +218,22 @@ def test_hidden_print_only_and_gallery_blocks_are_dropped():
     assert [r.category for r in removed] == ["hidden", "hidden", "hidden", "page_chrome", "photo_caption"]
 
 
+def test_hidden_inline_text_is_dropped_without_splitting_its_paragraph():
+    page = "<html><body><article><p>Given a set of <span style='display:none'><math><mi>N</mi></math>" \
+           f"</span> points, the method runs in two stages.</p><p>{PROSE_EN}</p></article></body></html>"
+    lines, removed, _ = html.extract(page)
+    assert lines[0].text == "Given a set of points, the method runs in two stages."
+    assert [(r.text, r.category) for r in removed] == [("N", "hidden")]
+
+
+def test_mathml_is_read_but_not_its_tex_annotation():
+    page = "<html><body><article><p>The roots of <math><semantics><mrow><mi>x</mi><mo>=</mo><mn>2</mn>" \
+           "</mrow><annotation encoding='application/x-tex'>x = 2</annotation></semantics></math>" \
+           " are real.</p>" \
+           f"<p>{PROSE_EN}</p></article></body></html>"
+    assert texts(page)[0] == "The roots of x=2 are real."
+
+
 LEDE = (
     "Late-night travellers across the city will soon have more ways home: the council has approved four new "
     "night bus routes, the largest expansion of the network in two decades, after a year of consultation "
