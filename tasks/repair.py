@@ -220,6 +220,7 @@ def strip_pinyin_glosses(line: str) -> str:
     return PINYIN_GLOSS.sub(replace, line)
 
 
+MAX_REPAIR_PASSES = 3
 Repair = tuple[str, Callable[[str], str]]
 # Before the mojibake repair: what would hide a misread byte sequence from it.
 BEFORE_MOJIBAKE: tuple[Repair, ...] = (
@@ -249,13 +250,31 @@ def apply_repairs(line: str, repairs: tuple[Repair, ...], done: list[str]) -> st
     return line
 
 
-def repair_line(line: str) -> tuple[str, list[str]]:
-    """Repair one line (no line breaks inside); returns it and the names of the repairs done."""
-    done: list[str] = []
+def repair_pass(line: str, done: list[str]) -> str:
+    """Every repair once, in order; the names of those that changed something go to ``done``."""
     line = apply_repairs(line, BEFORE_MOJIBAKE, done)
     line, mojibake = fix_mojibake(line)
     done += mojibake
-    return apply_repairs(line, AFTER_MOJIBAKE, done), done
+    return apply_repairs(line, AFTER_MOJIBAKE, done)
+
+
+def repair_line(line: str) -> tuple[str, list[str]]:
+    """Repair one line (no line breaks inside); returns it and the names of the repairs done.
+
+    Passes repeat while they change the line (at most ``MAX_REPAIR_PASSES``): removing a tag
+    or a control character can join the halves of a misread sequence, and repaired text
+    must come out of a second cleaning unchanged.
+
+    >>> repair_line("\xadÜ¯")[0], repair_line("à¸&lt;p&gt;\x80")[0]
+    ('ܯ', '\u0e00')
+    """
+    done: list[str] = []
+    for _ in range(MAX_REPAIR_PASSES):
+        fixed = repair_pass(line, done)
+        if fixed == line:
+            break
+        line = fixed
+    return line, done
 
 
 def repair_text(text: str) -> tuple[str, list[str]]:
