@@ -88,11 +88,17 @@ def han_script(text: str) -> str:
 
 
 def classify_alphabetic(text: str, script: str, letters: int) -> tuple[str, str, bool]:
-    """py3langid's language for alphabetic text; unsure when short or improbable."""
+    """py3langid's language for alphabetic text; unsure when short or improbable.
+
+    Latin text that plainly reads as English is English without asking the model (the model
+    costs more than the rest of the cleaning of an English paragraph).
+    """
     if not letters:
         return (*UNDETERMINED, False)
     if letters < MIN_LETTERS:
         return "und", script, False
+    if script == "Latn" and reads_as_english(text):
+        return "en", script, True
     lang, probability = _identifier().classify(text)
     if probability < MIN_PROBABILITY:
         return "und", script, False
