@@ -391,11 +391,11 @@ def title_slot(units: Units, k: int) -> str:
     if units.hinted_kind(k) == TITLE:
         return TITLE
     if dateline(text):
-        # Two dates on top: the first is a headline when the second says it is the dateline,
-        # or when a byline follows the second (the header reads headline, dateline, byline).
+        # Two dates on top: the first is a headline (the header reads headline, dateline) unless it
+        # says it is a dateline itself ("Published ..." above "Updated ...") and no byline follows.
         byline_after = after_next is not None and byline(units.texts[after_next]) is not None
-        labelled = labelled_dateline(next_text) and not labelled_dateline(text)
-        return TITLE if dateline(next_text) and (labelled or byline_after) else "dateline"
+        headline = not labelled_dateline(text) or byline_after
+        return TITLE if dateline(next_text) and headline else "dateline"
     if byline(text):
         return "byline"
     two_headlines = headline_shaped(text) and headline_shaped(next_text) and not heads_dateline(next_text)
@@ -428,6 +428,8 @@ def read_header(units: Units, meta: Metadata) -> int:
             source = lx.SOURCE_SUFFIX.search(text)
             meta.source = meta.source or (source.group("source").strip() if source else None)
             units.drop(k, Verdict("dateline", "dateline.header"))
+        elif meta.published_date and labelled_dateline(text) and dateline(text):
+            units.drop(k, Verdict("dateline", "dateline.second"))  # "Updated: ..." under "Published: ..."
         elif author:
             meta.byline = meta.byline or author[0]
             meta.source = meta.source or author[1]

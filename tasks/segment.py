@@ -24,9 +24,11 @@ MIN_WRAP_WIDTH = 30
 WRAP_SLACK = 22
 # Share of non-final block lines that must look wrapped for the document to count as wrapped.
 WRAPPED_SHARE = 0.7
+# ... and the share of them the next word would not have fitted on.
+FULL_SHARE = 0.5
 # Chinese lines of a wrapped text fill the width but for a character or two (punctuation kept
 # off the start of a line).
-CJK_WRAP_SLACK = 3
+CJK_WRAP_SLACK = 1
 JOINABLE_KINDS = (BODY, TITLE)
 
 CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
@@ -49,6 +51,11 @@ def inner_pairs(lines: Sequence[Line]) -> list[tuple[int, int]]:
     ]
 
 
+def first_word(text: str) -> str:
+    match = FIRST_WORD.match(text)
+    return match.group() if match else ""
+
+
 def measured(lines: Sequence[Line], i: int) -> bool:
     """Whether line ``i`` tells the wrap width: not the last line before a list item (a short item
     or the line that leads into the list)."""
@@ -63,13 +70,18 @@ def wrap_width(lines: Sequence[Line]) -> int | None:
     >>> wrap_width(lines)
     40
     """
-    lengths = [len(lines[i].text) for i, _ in inner_pairs(lines) if measured(lines, i)]
+    pairs = [(i, j) for i, j in inner_pairs(lines) if measured(lines, i)]
+    lengths = [len(lines[i].text) for i, _ in pairs]
     candidates = [n for n in lengths if n <= MAX_WRAP_WIDTH]
     if not candidates:
         return None
     width = max(candidates)
     near = sum(1 for n in lengths if width - WRAP_SLACK <= n <= width)
-    if width < MIN_WRAP_WIDTH or near < WRAPPED_SHARE * len(lengths):
+    # Lines of similar length are not enough: the next word must not have fitted (in the width of
+    # the line's block, as paragraphs may each have their own), as textwrap does.
+    widths = block_widths(lines)
+    full = sum(1 for i, j in pairs if continues(lines[i].text, lines[j].text, widths[i]))
+    if width < MIN_WRAP_WIDTH or near < WRAPPED_SHARE * len(lengths) or full < FULL_SHARE * len(lengths):
         return None
     return width
 
@@ -96,14 +108,14 @@ def continues(previous: str, line: str, width: int | None, text_width: int = 0) 
     """
     if not width or len(previous) > min(width, MAX_WRAP_WIDTH) or LIST_MARKER.match(line):
         return False
-    first = FIRST_WORD.match(line)
-    if first is None:
+    first = first_word(line)
+    if not first:
         return False
     if CJK_CHAR.match(previous[-1:]) or CJK_CHAR.match(line[:1]):
         return len(previous) >= max(width, text_width) - CJK_WRAP_SLACK
-    if len(previous) + 1 + len(first.group()) > width:
+    if len(previous) + 1 + len(first) > width:
         return True
-    return first.group()[:1].islower() and previous[-1:].isalnum()
+    return first[:1].islower() and previous[-1:].isalnum()
 
 
 def wrap_separator(previous: str, line: str) -> str:

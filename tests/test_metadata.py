@@ -67,3 +67,16 @@ def test_header_fills_the_documents_row(tmp_path: Path, header: list[str], date:
     fields = (row["title"], row["published_date"], row["byline"], row["source"])
     assert fields == (header[0], date, byline, source)
     assert row["text"] == header[0] + "\n\n" + BODY
+
+
+@pytest.mark.parametrize(
+    ("header", "title", "date"),
+    [
+        (["October 15, 2012", "19 Nov 2016"], "October 15, 2012", dt.date(2016, 11, 19)),
+        (["Published: 5 March 2024", "Updated: 6 March 2024"], None, dt.date(2024, 3, 5)),
+    ],
+)
+def test_two_dates_on_top(header: list[str], title: str | None, date: dt.date) -> None:
+    doc = clean("\n\n".join(header + [BODY]) + "\n")
+    assert (doc.metadata.title, doc.metadata.published_date) == (title, date)
+    assert [p.text for p in doc.paragraphs] == ([title] if title else []) + [BODY]

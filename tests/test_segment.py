@@ -104,3 +104,28 @@ def test_a_wrapped_line_that_lost_a_tag_still_joins() -> None:
     text = "\n".join([wrapped[0].removeprefix("<p>"), *wrapped[1:]]) + "\n\n" + textwrap.fill(PARA_2, 74)
     lines = lines_of(text)
     assert [p.text for p in segment(lines, body_labels(lines))] == [PARA_1, PARA_2]
+
+
+def test_lines_of_similar_length_whose_next_word_would_have_fitted_are_not_joined() -> None:
+    rows = [
+        "Share: Facebook Twitter LinkedIn Email",
+        "Being honest in exit interviews is pointless 545",
+        "Posted by a reader on Monday July 23, at 08:24PM",
+        "Workers march through the city centre. Credit: AP",
+        "from the burning-bridges-is-really-fun department.",
+        "Esther writes that leaving a job is never easy, whether you go of your own will or are pushed.",
+        "Reproduction in whole or in part without permission is prohibited.",
+        "All material copyright Northern Ledger 2024",
+    ]
+    lines = lines_of("\n".join(rows))
+    assert wrap_width(lines) is None
+    assert [p.text for p in segment(lines, body_labels(lines))] == rows
+
+
+def test_chinese_lines_that_differ_in_length_are_not_joined() -> None:
+    rows = ["玉峰道路一路上雲氣山嵐滯留山頭 順路下切蜿蜒道路後不久即抵達玉峰國小",
+            "美樹美如其名偌大楓香樹早已呈現金黃 泛紅色彩也是愛攝人仕喜愛之地",
+            "第二次造訪美樹發現到營區變了 以前生冷招牌換成了原木招牌",
+            "燻黑原木加上金黃色醒目字體 加上了貓頭鷹原木創作發揮了裝飾藝術功力"]
+    lines = lines_of("\n".join(rows))
+    assert [p.text for p in segment(lines, body_labels(lines))] == rows
