@@ -4,7 +4,9 @@ Three families, each undone by encoding with the codec that was wrongly used and
 decoding with the right one, strictly (a lossy round trip is never applied):
 
 * UTF-8 read as GBK/GB18030 (``鏂板崕绀`` is 新华社) or as Big5;
-* GBK or Big5 read as Latin-1/cp1252 (``ÖÐÎÄ`` is 中文).
+* GBK or Big5 read as Latin-1/cp1252 (``ÖÐÎÄ`` is 中文);
+* short Chinese lines of UTF-8 read as cp1252/Latin-1 that ftfy leaves alone
+  (``å¼ ç´ å³°`` is 张素峰).
 
 A candidate is kept only when it reads better: its Han characters are mostly
 common ones (level 1 of GB2312 or of Big5), clearly more so than the input's.
@@ -33,6 +35,10 @@ LEGACY_MISREAD = tuple(
     (f"{right_name}-as-{wrong_name}", wrong, right)
     for right_name, right in (("gbk", "gb18030"), ("big5", "big5"))
     for wrong_name, wrong in (("cp1252", "sloppy-windows-1252"), ("latin-1", "latin-1"))
+)
+# Short Chinese lines that ftfy leaves alone (too little evidence): UTF-8 read as a Western code page.
+UTF8_AS_WESTERN = (
+    ("utf-8-as-cp1252", "sloppy-windows-1252", "utf-8"), ("utf-8-as-latin-1", "latin-1", "utf-8"),
 )
 MIN_COMMON_SHARE = 0.8
 MIN_GAIN = 0.25
@@ -88,13 +94,13 @@ def utf8_share(data: bytes) -> float:
     return sum(len(seq) for seq in UTF8_SEQUENCE.findall(data)) / high if high else 0.0
 
 
-def looks_like_legacy_misread(text: str) -> bool:
-    """Western high characters (what CJK lead bytes become) make up most of the letters,
-    and their bytes are not UTF-8 (that is ftfy's kind of mojibake)."""
+def western_misread_utf8_share(text: str) -> float | None:
+    """For text whose letters are mostly Western high characters (what CJK bytes become when read
+    as cp1252 or Latin-1): the share of those bytes that are UTF-8 sequences; else ``None``."""
     high = sum(len(run) for run in WESTERN_HIGH.findall(text))
     if high < 4 or high * 2 < len(LETTER.findall(text)):
-        return False
-    return utf8_share(text.encode("sloppy-windows-1252", errors="replace")) < MAX_UTF8_SHARE
+        return None
+    return utf8_share(text.encode("sloppy-windows-1252", errors="replace"))
 
 
 def fix_cjk_mojibake(line: str) -> tuple[str, str | None]:
@@ -104,13 +110,15 @@ def fix_cjk_mojibake(line: str) -> tuple[str, str | None]:
     ('新华社北京电', 'mojibake:utf-8-as-gbk')
     >>> fix_cjk_mojibake("新华社北京电")
     ('新华社北京电', None)
+    >>> fix_cjk_mojibake("张素峰".encode("utf-8").decode("sloppy-windows-1252"))
+    ('张素峰', 'mojibake:utf-8-as-cp1252')
     """
     if line.isascii():
         return line, None
     if HAN.search(line):
         families = UTF8_MISREAD
-    elif looks_like_legacy_misread(line):
-        families = LEGACY_MISREAD
+    elif (share := western_misread_utf8_share(line)) is not None:
+        families = LEGACY_MISREAD if share < MAX_UTF8_SHARE else UTF8_AS_WESTERN
     else:
         return line, None
     candidates = [(round_trip(line, wrong, right), name) for name, wrong, right in families]

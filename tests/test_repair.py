@@ -207,7 +207,8 @@ def test_repair_lines_updates_html_blocks() -> None:
 @pytest.mark.parametrize("text", ["ภาษาไทย", "简体中文", "한국어", "Informação e antígeno"])
 def test_utf8_misread_as_cp1252_is_not_taken_for_misread_gbk(text: str) -> None:
     broken = text.encode("utf-8").decode("sloppy-windows-1252")
-    assert fix_cjk_mojibake(broken) == (broken, None)
+    fixed, name = fix_cjk_mojibake(broken)
+    assert (fixed, name) in ((broken, None), (text, "mojibake:utf-8-as-cp1252"))
     assert repair_text(broken)[0] == text
 
 
@@ -227,3 +228,11 @@ def test_clean_gold_paragraphs_of_the_dev_set_are_left_alone() -> None:
             if fixed != paragraph["text"]:
                 changed.append((path.stem, repairs))
     assert changed == []
+
+
+@pytest.mark.parametrize("name", ["张素峰", "陳大文", "王强", "李晓婷;蒲存秀"])
+def test_short_chinese_utf8_read_as_cp1252_is_repaired(name: str) -> None:
+    broken = name.encode("utf-8").decode("sloppy-windows-1252")
+    fixed, repairs = repair_text(broken)
+    assert fixed == name
+    assert any(r.startswith("mojibake:utf-8-as-") for r in repairs)
