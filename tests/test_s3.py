@@ -8,6 +8,7 @@ from pathlib import Path
 import pyarrow.dataset as ds
 import pyarrow.fs
 import pytest
+from distributed import LocalCluster
 from moto.server import ThreadedMotoServer
 
 from rinse.cli import main
@@ -101,6 +102,21 @@ def test_run_from_s3_to_s3_writes_the_tables_of_a_local_run(prefect_harness, s3_
     assert " 0 documents written" in capsys.readouterr().out
     assert [p for p in location(wh).rglob("*") if p.name.startswith(".")] == []
     assert len(s3_dataset(s3_endpoint, wh, "runs").to_table()) == 2
+
+
+def test_dask_workers_clean_from_s3_into_s3(prefect_harness, s3_endpoint, s3_prefix, local_input, tmp_path):
+    source = location(f"{s3_prefix}/in")
+    source.fs.put(str(local_input), source.path, recursive=True)
+    wh = f"{s3_prefix}/wh"
+    local_wh = tmp_path / "local"
+    assert main(["run", "--input", str(local_input), "--warehouse", str(local_wh), "--workers", "1"]) == 0
+    # Started here, so that its workers inherit the AWS_* variables.
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        assert main(["run", "--input", f"{s3_prefix}/in", "--warehouse", wh, "--batch-files", "4",
+                     "--dask-address", cluster.scheduler_address]) == 0
+    local = ds.dataset(local_wh / "documents", format="parquet")
+    assert comparable(s3_dataset(s3_endpoint, wh, "documents")) == comparable(local)
 
 
 def test_walk_of_a_prefix_lists_what_a_local_walk_lists(s3_prefix, local_input):
