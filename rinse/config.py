@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Union
 from urllib.parse import unquote, urlparse
+
+if TYPE_CHECKING:
+    from upath import UPath
+
+# A local folder or file, or an object-storage one (``UPath`` has the ``Path`` API).
+Location = Union[Path, "UPath"]
 
 DEFAULT_INPUT = "seeds"
 DEFAULT_WAREHOUSE = "warehouse"
@@ -42,7 +49,7 @@ def is_uri(text: str) -> bool:
     return len(scheme) > 1
 
 
-def location(text: str | os.PathLike) -> Path:
+def location(text: str | os.PathLike) -> Location:
     """A folder or file given as a path, a ``file://`` URI or an object-storage URI.
 
     Local locations are made absolute ``Path`` objects; ``s3://bucket/prefix`` (or any
@@ -66,7 +73,7 @@ def location(text: str | os.PathLike) -> Path:
         raise UsageError(f"unsupported location {text!r}: {exc} (s3:// needs rinse[s3])") from exc
 
 
-def input_roots(locations: list[str]) -> list[Path]:
+def input_roots(locations: list[str]) -> list[Location]:
     """The input folders, each checked to exist."""
     roots = [location(loc) for loc in locations]
     for root in roots:

@@ -18,28 +18,28 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from rinse.config import is_uri, location
+from rinse.config import Location, is_uri, location
 
 TMP_PREFIX = ".part-"
 
 
-def is_remote(path: Path) -> bool:
+def is_remote(path: Location) -> bool:
     """True for an object-storage location (a ``UPath`` with a non-local protocol)."""
     return getattr(path, "protocol", "") not in ("", "file", "local")
 
 
-def as_location(text: str) -> Path:
+def as_location(text: str) -> Location:
     """A path string made by this package (absolute path or URI) back into a location."""
     return location(text) if is_uri(text) else Path(text)
 
 
-def make_dirs(path: Path) -> None:
+def make_dirs(path: Location) -> None:
     """Create a local folder and its parents; object storage needs none."""
     if not is_remote(path):
         path.mkdir(parents=True, exist_ok=True)
 
 
-def write_atomic(dest: Path, write: Callable[[BinaryIO], object]) -> Path:
+def write_atomic(dest: Location, write: Callable[[BinaryIO], object]) -> Location:
     """Make ``dest`` hold what ``write`` writes to the file it is given, never visible half-written.
 
     Locally through a hidden ``.part-*.tmp`` file in the same folder and ``os.replace``;
@@ -61,7 +61,7 @@ def write_atomic(dest: Path, write: Callable[[BinaryIO], object]) -> Path:
     return dest
 
 
-def create_exclusive(data: bytes, dest: Path) -> None:
+def create_exclusive(data: bytes, dest: Location) -> None:
     """Create ``dest`` only if it does not exist (``FileExistsError`` otherwise).
 
     On object storage a conditional PUT (``If-None-Match: *``) decides atomically.
@@ -73,7 +73,7 @@ def create_exclusive(data: bytes, dest: Path) -> None:
         out.write(data)
 
 
-def remove_tree(path: Path) -> None:
+def remove_tree(path: Location) -> None:
     """Remove a folder (every object under a prefix) if it exists."""
     if not is_remote(path):
         shutil.rmtree(path, ignore_errors=True)
@@ -81,7 +81,7 @@ def remove_tree(path: Path) -> None:
         path.fs.rm(path.path, recursive=True)
 
 
-def arrow_source(path: Path) -> dict[str, Any]:
+def arrow_source(path: Location) -> dict[str, Any]:
     """Keyword arguments that let pyarrow read ``path`` (``source`` and ``filesystem``)."""
     if is_remote(path):
         return {"source": path.path, "filesystem": path.fs}
