@@ -44,6 +44,8 @@ WEAK_CHROME = (
                               "(?<!padding-)(?<!margin-)(?<!border-)bottom(?![a-z])")),
     ("sidebar", starting_words("sidebar side-bar aside widget rail(?![a-z]) skyscraper")),
     ("photo_caption", starting_words("credit gallery slideshow")),
+    ("byline", starting_words("bio(?![a-z]) about-?(?:the-?)?author "
+                              "author-?(?:bio|card|box|info|profile|tooltip)")),
     ("page_chrome", starting_words("print-?(?:only|header|footer|info|url|link|button)s?(?![a-z])")),
 )
 CHROME_TAGS = {"nav": "navigation", "aside": "sidebar", "footer": "footer"}

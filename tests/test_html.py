@@ -296,6 +296,14 @@ REFERENCES_PAGE = f"""<html><body><div class="entry-content"><h1>Night buses</h1
 </div></div></body></html>"""
 
 
+def test_author_bio_card_is_dropped_as_byline():
+    bio = "<div class='author-card'><p>Jane Smith has covered transport for the Ledger since 2015.</p></div>"
+    page = BODY_NAMED_PAGE.replace("</div></div></body>", f"</div>{bio}</div></body>")
+    lines, removed, _ = html.extract(page)
+    assert lines[-1].text == PROSE_EN_4
+    assert [r.category for r in removed if r.text.startswith("Jane Smith has")] == ["byline"]
+
+
 def test_reference_with_links_stays_but_link_lists_and_page_bottom_go():
     lines, removed, _ = html.extract(REFERENCES_PAGE)
     assert any(line.text.startswith("Smith, Jane (2021).") for line in lines)
