@@ -249,7 +249,7 @@ def section_label(text: str) -> Verdict | None:
     rooted = lx.BREADCRUMB_ROOT.match(text) or len(BREADCRUMB_STEP.findall(text)) >= 2
     if lx.BREADCRUMB.match(text) and rooted:
         return Verdict("section_label", "section_label.breadcrumb")
-    parts = [p for p in re.split(r"\s*[|｜/／·]\s*", text) if p]
+    parts = [p for p in re.split(r"\s*[|｜/／·>»›＞]\s*", text) if p]
     if parts and all(section_part(p) for p in parts):
         return Verdict("section_label", "section_label.lexicon")
     return None
@@ -297,7 +297,7 @@ def byline(text: str) -> tuple[str, str | None] | None:
     """(author, outlet) of a byline such as "By Jane Doe | The Daily" or "本报记者 张伟"."""
     if len(text) > 100:
         return None
-    match = lx.BYLINE_EN.match(text) or lx.BYLINE_ZH.match(text)
+    match = lx.BYLINE_EN.match(text) or lx.BYLINE_EN_ROLE.match(text) or lx.BYLINE_ZH.match(text)
     if not match:
         return None
     org = (match.group("org") or "").strip() or None

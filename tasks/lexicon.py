@@ -100,7 +100,7 @@ DATELINE_REST = re.compile(
     + r"|(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\.?"
     r"|星期[一二三四五六日天]|周[一二三四五六日]|週[一二三四五六日]"
     r"|t?\d{1,2}\s*[:：.]\s*\d{2}(?:\s*[:：]\s*\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?\s?m\.?|z\b)?"
-    r"|[+-]\d{2}:?\d{2}"
+    r"|[+-]\d{2}:?\d{2}|\d+\s*(?:minutes?|mins?|hours?|hrs?|days?)\s+ago|just now"
     r"|(?:[ap]\.?m\.?)|(?:et|est|edt|gmt|utc|bst|cst|cdt|pst|pdt|pt|hkt|cet|cest|ist|jst|sgt|bjt)"
     r"(?:\s*[+-]\s*\d{1,2}(?::?\d{2})?)?"
     r"|[\s,，|｜/:：()（）\-–—.·]+)",
@@ -115,8 +115,13 @@ BYLINE_EN = re.compile(
     + r"(?:\s+(?:and|&)\s+" + NAME_EN + r")*)"
     r"(?:\s*(?:\||｜|,|for|-|–|—|/|in)\s*(?P<org>[^.!?]{2,60}))?$",
 )
+# "Jane Doe, Staff Writer": a name and a newsroom role, no "By".
+BYLINE_EN_ROLE = re.compile(
+    r"^(?P<name>" + NAME_EN + r"),\s*(?i:(?:senior |chief |special |staff |contributing )?"
+    r"(?:writer|reporter|correspondent|editor|columnist))(?P<org>)$"
+)
 BYLINE_ZH = re.compile(
-    r"^[(（]?(?:文\s*[/／]\s*)?(?P<org>[" + HAN + r"A-Za-z0-9·]{0,16}?)\s*"
+    r"^[□■●◆]?[(（]?(?:文\s*[/／]\s*)?(?P<org>[" + HAN + r"A-Za-z0-9·]{0,16}?)\s*"
     + "(?:" + zh("特约记者 实习记者 本报记者 首席记者 记者 通讯员 实习生 特约撰稿 撰稿") + r"|(?<=[/／]))"
     + r"\s*(?P<name>[" + HAN + r"·]{2,4}(?:\s*[、，,\s]\s*[" + HAN + r"·]{2,4})*)[)）]?$"
 )
@@ -168,7 +173,11 @@ HAN_NAME = r"[" + HAN + r"·]{2,4}"
 HAN_ORG = r"[" + HAN + r"A-Za-z·]{0,16}?"
 CAPTION_EN = (
     ("photo_caption.credit_parens",
-     re.compile(r"\(\s*" + PHOTO_WORD + r"\s*(?::|by|/|courtesy of)\s*[^()]{2,80}\)\.?$", IGNORE)),
+     re.compile(r"[(\[]\s*" + PHOTO_WORD + r"\s*(?::|by|/|courtesy of)\s*[^()\[\]]{2,80}[)\]]\.?$", IGNORE)),
+    ("photo_caption.bare_label",
+     re.compile(r"^[(\[]\s*(?:file|stock)?\s*" + PHOTO_WORD + r"\s*[)\]]$", IGNORE)),
+    ("photo_caption.pictured",
+     re.compile(r"^(?:pictured|main picture|main image|top picture)\s*:\s*\S.{1,150}$", IGNORE)),
     ("photo_caption.credit_prefix", re.compile(r"^" + PHOTO_WORD + r"\s*(?::|by|/)\s*[^.!?]{2,80}$", IGNORE)),
     ("photo_caption.credit_suffix",
      re.compile(r"[.!?]\s+(?:" + PHOTO_WORD + r"|credit)\s*(?::|by)\s*[^.!?]{2,80}$", IGNORE)),
@@ -193,6 +202,8 @@ CAPTION_ZH = (
         r"^[(（]?\s*" + zh(
             "图片来源 图片提供 图源 图片 图 摄影 摄 供图 视频来源"
         ) + r"\s*[:：/／丨|]\s*\S.{0,40}$")),
+    ("photo_caption.zh_from",
+     re.compile(r"^[(（]?\s*" + zh("图片来自 图片源自 图片取自") + r"\S{1,20}[)）]?$")),
     ("photo_caption.zh_agency", re.compile(
         zh(
             "新华社发 新华社记者 中新社发 视觉中国 东方IC 图虫创意 资料图片 资料图"
@@ -207,10 +218,10 @@ GALLERY = re.compile(
          "photo essay|photo story|image gallery|see all|view all|see more|view more")
     + "|" + zh(
         "组图 图集 更多图片 高清组图 高清图集 点击查看大图 查看大图 查看原图 图片新闻 精彩图片 "
-        "相关图片 多图 查看更多图片 点击查看更多图片 更多精彩图片"
+        "相关图片 多图 查看更多图片 点击查看更多图片 更多精彩图片 高清大图"
     )
     + r")\s*(?:[:：]|\(\d+\)|（\d+）|\d+\s*/\s*\d+)?"
-    r"\s*(?:(?:\d+\s*)?(?:photos|images|pictures|张))?\s*[\])】]?$",
+    r"\s*(?:(?:\d+\s*)?(?:photos|images|pictures|张))?\s*[\])】]?\s*[>》»]*$",
     IGNORE,
 )
 
@@ -220,7 +231,7 @@ RELATED_LABEL = (
     + en("read more|read also|also read|see also|more on this|more on this story|recommended|"
          "recommended reading|recommended stories|don't miss|dont miss|you may also like|you might also like|"
          "further reading|editor's picks|editors' picks|most read|popular now|what to read next|more stories|"
-         "more news|up next|more from [\\w'’ .&-]{1,30}")
+         "more news|up next|read next|more|more from [\\w'’ .&-]{1,30}")
     + "|" + zh("相关阅读 相关新闻 相关链接 相关报道 相关文章 延伸阅读 推荐阅读 点击进入专题 "
                "点击阅读 热点推荐 猜你喜欢 往期回顾 "
                "精彩推荐 更多阅读 热门文章 热门推荐 专题 阅读更多 相关专题 点击查看 推荐")
@@ -242,6 +253,9 @@ NEWSLETTER = re.compile(
     r"|\b(?:sign up|subscribe|register)\b.{0,40}\b(?:newsletters?|alerts|briefing|updates)\b"
     r"|\b(?:download|get) (?:our|the) (?:free )?app\b|\bfollow us on\b"
     r"|\b(?:delivered|straight) to your inbox\b|\benter your e-?mail\b|\b(?:daily|weekly) digest\b"
+    r"|^(?:get|receive) (?:our|the) (?:free )?(?:daily|weekly|morning|evening) "
+    r"(?:briefing|newsletter|e-?mail)"
+    r"|^join [\d,.]+k? (?:other )?(?:readers|subscribers)\b"
     r"|^.{0,6}下[载載].{0,6}(?:app|客户端|客戶端)"
     r"|^.{0,12}" + zh(
         "扫码 扫描二维码 长按二维码 长按识别 关注公众号 关注我们 关注微信 下载客户端 下载APP "
@@ -255,7 +269,7 @@ NEWSLETTER = re.compile(
 ADVERT_WORD = (
     en("advertisement|advertising|advert|ad|ads|sponsored|sponsored content|sponsored post|sponsored links|"
          "paid content|paid post|paid partnership|promoted|promoted content|partner content")
-    + "|" + zh("广告 推广 赞助内容 商业推广 赞助 推广内容")
+    + "|" + zh("广告 推广 赞助内容 商业推广 赞助 推广内容 广告位招租 广告招商 广告合作")
 )
 ADVERT = re.compile(
     r"^[\[(【\-–—\s]*(?:" + ADVERT_WORD + r")(?:\s*[/|｜]?\s*(?:" + ADVERT_WORD + r"))?[\]）)】\-–—\s]*$"
@@ -290,7 +304,8 @@ LICENCE = re.compile(
     r"\s*(?:ICP|B\d)\s*[-－]?\s*\d"
     + r"|\b(?:may|must|shall) not be (?:re)?(?:published|produced|broadcast|copied|distributed|redistributed)"
     r"|\brewritten or redistributed|\breproduction\b.{0,60}\b(?:prohibited|forbidden|not permitted)"
-    r"|\bfor personal,? non-commercial use|\blicen[cs]e (?:number|no\.)",
+    r"|\bfor personal,? non-commercial use|\blicen[cs]e (?:number|no\.)"
+    r"|^not for (?:re)?(?:distribution|publication|resale)\b",
     IGNORE,
 )
 

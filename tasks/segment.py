@@ -34,6 +34,8 @@ JOINABLE_KINDS = (BODY, TITLE)
 CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 QUOTES = "“”‘’\"'「」『』"
 FIRST_WORD = re.compile(r"^\S+")
+# Markers that also occur as text at the start of a wrapped line: a dash, a bracketed number.
+AMBIGUOUS_MARKER = re.compile(r"^(?:-\s|[（(]\d{1,2}[)）])")
 # A line broken after the hyphen of a compound ("well-" / "known").
 HYPHEN_BREAK = re.compile(r"[^\W\d_]-$")
 # "- item", "• item", "1. item", "(2) item", "一、item", "（三）item": a list item starts its own line.
@@ -51,6 +53,21 @@ def inner_pairs(lines: Sequence[Line]) -> list[tuple[int, int]]:
     ]
 
 
+def starts_list_item(previous: str, line: str) -> bool:
+    """Whether ``line`` starts a list item.  A dash or a bracketed number may also be text wrapped
+    off a line that stops mid-sentence ("... 7-6" / "(5) to seal the win").
+
+    >>> starts_list_item("The plan has three parts:", "- a new lane")
+    True
+    >>> starts_list_item("Granollers and Lopez won 6-4, 7-6", "(5) to seal the victory.")
+    False
+    """
+    if not LIST_MARKER.match(line):
+        return False
+    ambiguous = AMBIGUOUS_MARKER.match(line) and not LIST_MARKER.match(previous)
+    return not (ambiguous and previous[-1:].isalnum())
+
+
 def first_word(text: str) -> str:
     match = FIRST_WORD.match(text)
     return match.group() if match else ""
@@ -59,7 +76,7 @@ def first_word(text: str) -> str:
 def measured(lines: Sequence[Line], i: int) -> bool:
     """Whether line ``i`` tells the wrap width: not the last line before a list item (a short item
     or the line that leads into the list)."""
-    return not LIST_MARKER.match(lines[i + 1].text)
+    return not starts_list_item(lines[i].text, lines[i + 1].text)
 
 
 def wrap_width(lines: Sequence[Line]) -> int | None:
@@ -106,7 +123,7 @@ def continues(previous: str, line: str, width: int | None, text_width: int = 0) 
     >>> continues("作者：张三", "新发展阶段经济增长动能转换及路径优化研究", 20)
     False
     """
-    if not width or len(previous) > min(width, MAX_WRAP_WIDTH) or LIST_MARKER.match(line):
+    if not width or len(previous) > min(width, MAX_WRAP_WIDTH) or starts_list_item(previous, line):
         return False
     first = first_word(line)
     if not first:

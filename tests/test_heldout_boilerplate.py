@@ -67,6 +67,9 @@ LOOK_ALIKE_CONTENT = [
     "今年3月5日，市政府召开新闻发布会。",
     "記者昨日致電該公司客服熱線，對方表示暫無回應。",
     "版權問題一直困擾著網絡文學平台。",
+    "More than 200 people attended the meeting, organisers said.",
+    "Pictures of the flood spread quickly on social media.",
+    "A sponsored walk raised £2,000 for the hospital.",
 ]
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
+
 from tasks.model import BODY, DROP, HEADING, Label, Line
 from tasks.segment import segment, wrap_width
 
@@ -129,3 +131,18 @@ def test_chinese_lines_that_differ_in_length_are_not_joined() -> None:
             "燻黑原木加上金黃色醒目字體 加上了貓頭鷹原木創作發揮了裝飾藝術功力"]
     lines = lines_of("\n".join(rows))
     assert [p.text for p in segment(lines, body_labels(lines))] == rows
+
+
+@pytest.mark.parametrize(
+    ("para", "start"),
+    [
+        ("The Spanish pair defeated the Russians in two long sets, 6-4 and 7-6 (5) to seal the victory in a "
+         "series that ended close to two in the morning local time.", "(5)"),
+        ("The parts are small and probably the cheapest programmable logic sold today - $0.50 each in low "
+         "volume and less than $0.40 in larger quantities.", "- "),
+    ],
+)
+def test_a_wrapped_line_starting_with_a_dash_or_a_bracketed_number_still_joins(para: str, start: str) -> None:
+    width = next(w for w in range(60, 79) if any(line.startswith(start) for line in textwrap.wrap(para, w)))
+    lines = lines_of(textwrap.fill(para, width) + "\n\n" + textwrap.fill(PARA_2, width))
+    assert [p.text for p in segment(lines, body_labels(lines))] == [para, PARA_2]
