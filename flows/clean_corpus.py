@@ -20,7 +20,7 @@ import uuid
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -178,7 +178,7 @@ def known_subset(refs: list[FileRef], known: dict[str, str | None]) -> dict[str,
 @flow(name="clean-corpus", persist_result=False, task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count()))
 def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREHOUSE,
                  workers: int | None = None, batch_bytes: int = DEFAULT_BATCH_BYTES,
-                 batch_files: int = DEFAULT_BATCH_FILES, wait_for_lock: bool = False,
+                 batch_files: int = DEFAULT_BATCH_FILES, wait_for_lock: bool = False, lock_held: bool = False,
                  dask_address: str | None = None,
                  batch_timeout: float | None = DEFAULT_BATCH_TIMEOUT,
                  max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> dict:
@@ -188,6 +188,7 @@ def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREH
     on that Dask cluster, whose workers must see ``inputs`` and ``warehouse`` at the same
     locations (``s3://`` URIs or a shared filesystem).
 
+    ``lock_held``: the caller holds the warehouse lock for this run (``rinse run`` does).
     A batch that fails for good (after retries on I/O errors, or after ``batch_timeout``
     seconds) does not fail the run: its files are recorded as ``error`` rejects.  A file over
     ``max_file_bytes`` (or whose gzip content is) is a ``too_large`` reject.
@@ -199,7 +200,7 @@ def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREH
     workers = batch_workers(workers, dask_address)
     config = CleanConfig(max_bytes=max_file_bytes)
     check_writable(wh)
-    with WarehouseLock(wh, wait=wait_for_lock):
+    with nullcontext() if lock_held else WarehouseLock(wh, wait=wait_for_lock):
         index = recover(wh)
         totals = RunTotals(run_id=new_run_id(started))
         n_files, n_bytes = input_size(discover(roots, skip=[wh]))

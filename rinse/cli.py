@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from rinse.config import (
@@ -22,18 +24,23 @@ from rinse.config import (
     DEFAULT_WAREHOUSE,
     UsageError,
     input_roots,
+    load_config,
     location,
     set_prefect_env_defaults,
 )
+from rinse.server import DEFAULT_HOST, DEFAULT_PORT, api_url, is_healthy, running_server, ui_url, wait_healthy
 from tasks.discover import DEFAULT_BATCH_BYTES, DEFAULT_BATCH_FILES
 from tasks.warehouse import TABLES, WarehouseError, WarehouseLock, check_writable
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(config: dict | None = None) -> argparse.ArgumentParser:
+    """The ``rinse`` parser; ``config`` (from ``--config``) replaces the defaults of run and serve."""
     parser = argparse.ArgumentParser(prog="rinse", description="Clean scraped news text into Parquet tables.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def add_locations(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--config", metavar="TOML",
+                       help="read options from this file (keys: the long options); flags win")
         p.add_argument("--input", action="append", metavar="DIR_OR_URI",
                        help=f"input folder (repeatable; default: {DEFAULT_INPUT}/)")
         p.add_argument("--warehouse", default=DEFAULT_WAREHOUSE, metavar="DIR_OR_URI",
@@ -57,23 +64,43 @@ def build_parser() -> argparse.ArgumentParser:
     add_locations(serve)
     serve.add_argument("--cron", default=DEFAULT_CRON, help=f"schedule (default: {DEFAULT_CRON!r})")
     serve.add_argument("--name", default="clean-corpus-scheduled", help="deployment name")
+    serve.add_argument("--server-port", type=int, default=DEFAULT_PORT,
+                       help="without PREFECT_API_URL: port of the Prefect server to use or start "
+                            "(default: %(default)s)")
     compact = sub.add_parser("compact", help="merge each table's small Parquet files into few")
     compact.add_argument("--warehouse", default=DEFAULT_WAREHOUSE, metavar="DIR_OR_URI")
     compact.add_argument("--table", choices=TABLES, action="append", help="table (default: all)")
     evaluate = sub.add_parser("eval", help="score the cleaning core on an evaluation set (a source checkout)")
     evaluate.add_argument("set_dir", help="e.g. ../shared/eval/textset-dev or ../shared/eval/external")
     evaluate.add_argument("extra", nargs=argparse.REMAINDER, help="passed on to benchmarks/eval_sets.py")
+    for command in (run, serve):  # after every add_argument, or theirs would win
+        command.set_defaults(**config or {})
     return parser
 
 
-def check_run_possible(inputs: list[str], warehouse: str, wait: bool) -> None:
+def check_run_possible(inputs: list[str], warehouse: str) -> None:
     """Refuse early, with one line, what would make the flow fail before it starts."""
     input_roots(inputs)
-    wh = location(warehouse)
-    check_writable(wh)
-    if not wait:
-        with WarehouseLock(wh):
-            pass
+    check_writable(location(warehouse))
+
+
+@contextmanager
+def warehouse_held(warehouse: str, wait: bool) -> Iterator[None]:
+    """The warehouse lock for a whole ``rinse run``, taken before Prefect is imported: a second
+    run is refused with one line, or (``wait``) says it waits and then waits."""
+    lock = WarehouseLock(location(warehouse))
+    try:
+        lock.__enter__()
+    except WarehouseError:
+        if not wait:
+            raise
+        print(f"rinse: waiting for the other run to release {lock.path.parent}", file=sys.stderr)
+        lock = WarehouseLock(location(warehouse), wait=True)
+        lock.__enter__()
+    try:
+        yield
+    finally:
+        lock.__exit__()
 
 
 def format_summary(totals: dict) -> str:
@@ -105,33 +132,67 @@ def batch_options(args: argparse.Namespace) -> dict:
 
 def command_run(args: argparse.Namespace) -> int:
     inputs = args.input or [DEFAULT_INPUT]
-    check_run_possible(inputs, args.warehouse, args.wait)
-    from flows.clean_corpus import clean_corpus_for
+    check_run_possible(inputs, args.warehouse)
+    with warehouse_held(args.warehouse, args.wait):
+        from flows.clean_corpus import clean_corpus_for
 
-    totals = clean_corpus_for(args.workers, args.dask_address)(
-        inputs=inputs, warehouse=args.warehouse, workers=args.workers, wait_for_lock=args.wait,
-        **batch_options(args))
+        totals = clean_corpus_for(args.workers, args.dask_address)(
+            inputs=inputs, warehouse=args.warehouse, workers=args.workers, lock_held=True,
+            **batch_options(args))
     print(format_summary(totals))
     return 0
 
 
 def command_serve(args: argparse.Namespace) -> int:
-    if not os.environ.get("PREFECT_API_URL"):
-        raise UsageError("rinse serve needs a Prefect server: run `prefect server start` and set "
-                         "PREFECT_API_URL (e.g. http://127.0.0.1:4200/api)")
     inputs = [str(p) for p in input_roots(args.input or [DEFAULT_INPUT])]
     warehouse = str(location(args.warehouse))
     check_writable(location(warehouse))
-    from prefect.client.schemas.objects import ConcurrencyLimitConfig
+    with ExitStack() as stack:
+        stack.enter_context(prefect_server(args.server_port))
+        from prefect.client.schemas.objects import ConcurrencyLimitConfig
 
-    from flows.clean_corpus import clean_corpus_for
+        from flows.clean_corpus import clean_corpus_for
 
-    clean_corpus_for(args.workers, args.dask_address).serve(
-        name=args.name, cron=args.cron,
-        parameters={"inputs": inputs, "warehouse": warehouse, "workers": args.workers, **batch_options(args)},
-        global_limit=ConcurrencyLimitConfig(limit=1, collision_strategy="CANCEL_NEW"),
-    )
+        clean_corpus_for(args.workers, args.dask_address).serve(
+            name=args.name, cron=args.cron, tags=["rinse"],
+            description=f"clean {', '.join(inputs)} into {warehouse}",
+            parameters={"inputs": inputs, "warehouse": warehouse, "workers": args.workers,
+                        **batch_options(args)},
+            # Flow.serve passes this on as the deployment's concurrency_limit: one run at a
+            # time, and a scheduled run that would overlap the running one is cancelled.
+            global_limit=ConcurrencyLimitConfig(limit=1, collision_strategy="CANCEL_NEW"),
+        )
     return 0
+
+
+SERVER_WAIT_SECONDS = 30.0  # for the server at PREFECT_API_URL to answer
+
+
+@contextmanager
+def prefect_server(port: int) -> Iterator[None]:
+    """Make sure a real Prefect server answers before ``serve`` registers its deployment.
+
+    With ``PREFECT_API_URL`` set, wait for that server's health check; else use the
+    server on 127.0.0.1:``port``, starting ``prefect server start`` there (and stopping
+    it on exit) when none answers.
+    """
+    api = os.environ.get("PREFECT_API_URL")
+    if api:
+        wait_healthy(api, timeout=SERVER_WAIT_SECONDS)
+        yield
+        return
+    api = api_url(DEFAULT_HOST, port)
+    if is_healthy(api):
+        os.environ["PREFECT_API_URL"] = api
+        yield
+        return
+    print(f"rinse: starting a Prefect server, UI at {ui_url(api)} (it stops with rinse serve)",
+          file=sys.stderr)
+    with running_server(DEFAULT_HOST, port) as api:
+        os.environ["PREFECT_API_URL"] = api
+        # a plain SIGTERM (e.g. from a supervisor) must stop the server too
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+        yield
 
 
 def command_compact(args: argparse.Namespace) -> int:
@@ -160,6 +221,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     set_prefect_env_defaults()
     try:
+        if getattr(args, "config", None):  # config values replace the defaults, not the flags given
+            args = build_parser(load_config(args.config)).parse_args(argv)
         return COMMANDS[args.command](args)
     except (UsageError, WarehouseError) as exc:
         print(f"rinse: {exc}", file=sys.stderr)

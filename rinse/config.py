@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
 from urllib.parse import unquote, urlparse
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
 
 if TYPE_CHECKING:
     from upath import UPath
@@ -89,3 +95,37 @@ def worker_count(workers: int | None) -> int:
     (3, 1)
     """
     return max(1, workers if workers is not None else os.cpu_count() or 1)
+
+
+# Keys of a config file (``--config rinse.toml``): the long options, ``-`` or ``_`` alike.
+CONFIG_KEYS = ("input", "warehouse", "workers", "batch_mb", "batch_files", "batch_timeout", "dask_address",
+               "cron", "name")
+CONFIG_PATHS = ("input", "warehouse")
+
+
+def load_config(path: str | os.PathLike) -> dict:
+    """Options from a TOML file; folders in it are relative to the file's folder.
+
+    ``input`` may be one folder or a list.  Options given on the command line win.
+    """
+    file = Path(path).expanduser().resolve()
+    try:
+        values = tomllib.loads(file.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise UsageError(f"cannot read config {file}: {exc}") from exc
+    options = {key.replace("-", "_"): value for key, value in values.items()}
+    unknown = sorted(set(options) - set(CONFIG_KEYS))
+    if unknown:
+        raise UsageError(f"unknown key(s) in {file}: {', '.join(unknown)} (known: {', '.join(CONFIG_KEYS)})")
+    if isinstance(options.get("input"), str):
+        options["input"] = [options["input"]]
+    for key in CONFIG_PATHS:
+        if key in options:
+            options[key] = _relative_to(file.parent, options[key])
+    return options
+
+
+def _relative_to(folder: Path, value: str | list[str]) -> str | list[str]:
+    if isinstance(value, list):
+        return [_relative_to(folder, v) for v in value]
+    return value if is_uri(value) else str(folder / Path(value).expanduser())

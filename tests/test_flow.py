@@ -145,10 +145,15 @@ def test_cli_refuses_while_another_run_holds_the_warehouse(corpus, tmp_path, cap
     assert (wh / LOCK_FILE).exists()
 
 
-def test_cli_serve_needs_a_prefect_server(tmp_path, capsys, monkeypatch):
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    assert main(["serve", "--input", str(tmp_path), "--warehouse", str(tmp_path / "wh")]) != 0
-    assert "prefect server start" in one_error_line(capsys)
+def test_cli_serve_refuses_when_the_configured_server_does_not_answer(tmp_path, capsys, monkeypatch):
+    import rinse.cli
+    from rinse.server import api_url, free_port
+
+    dead = api_url("127.0.0.1", free_port())
+    monkeypatch.setenv("PREFECT_API_URL", dead)
+    monkeypatch.setattr(rinse.cli, "SERVER_WAIT_SECONDS", 0.5)
+    assert main(["serve", "--input", str(tmp_path), "--warehouse", str(tmp_path / "wh")]) == 2
+    assert one_error_line(capsys) == f"rinse: no healthy Prefect server at {dead} after 0 s"
 
 
 @pytest.mark.xfail(strict=False, reason="the cleaning core is still being built")
