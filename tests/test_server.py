@@ -35,6 +35,9 @@ def server(tmp_path_factory) -> str:
 
     home = tmp_path_factory.mktemp("prefect-home")
     with running_server(env=server_env(home), log=home / "server.log") as api:
+        # Prefect's events worker keeps the server it first connected to: drain (which
+        # stops it) when switching servers, so task runs are reported to this one.
+        flush_to_server()
         with temporary_settings({PREFECT_API_URL: api}):
             yield api
             flush_to_server()
