@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from tasks import lexicon as lx
 from tasks import segment
-from tasks.line_stats import Repeated, line_key
+from tasks.line_stats import MAX_LINE_CHARS, Repeated, line_key
 from tasks.model import BLANK, BODY, DROP, HEADING, LIST_ITEM, TITLE, Label, Line, Metadata, Removed
 
 CJK_SENTENCE_END = re.compile(r"[。！？][”」』）]*$")
@@ -333,7 +333,8 @@ class Units:
 
     def repeated_hit(self, i: int) -> Verdict | None:
         """The ``repeated_line`` verdict of a one-line unit the source repeats."""
-        evidence = self.repeated.get(line_key(self.texts[i])) if len(self.spans[i]) == 1 else None
+        countable = len(self.spans[i]) == 1 and len(self.texts[i]) <= MAX_LINE_CHARS  # longer: never counted
+        evidence = self.repeated.get(line_key(self.texts[i])) if countable and self.repeated else None
         return repeated_line(self.texts[i], *evidence) if evidence else None
 
     def keep_some_body(self) -> None:
