@@ -24,6 +24,7 @@ import ftfy.bad_codecs  # noqa: E402,F401  (registers "sloppy-windows-1252")
 
 MOJIBAKE = "Café déjà vu – “quoted” résumé. ".encode().decode("sloppy-windows-1252")
 GBK_MOJIBAKE = "新华社北京电".encode().decode("gb18030")
+CP1252_PROSE = "Café à la crème, déjà vu. ".encode("cp1252")
 PARAGRAPH = b"<p>The council approved a new budget for road repairs on Tuesday.</p>\n"
 
 
@@ -43,6 +44,8 @@ def gzip_bomb(n_bytes: int) -> bytes:
 CASES: dict[str, tuple[str, Callable[[float], bytes]]] = {
     "line_50mb": ("a.txt", lambda n: b"word " * int(10_000_000 * n)),
     "line_cjk_21mb": ("a.txt", lambda n: "新华社北京电，".encode() * int(1_000_000 * n)),
+    "line_prose_50mb": ("a.txt", lambda n: b"The river rose again overnight. " * int(1_560_000 * n)),
+    "line_cp1252_50mb": ("a.txt", lambda n: CP1252_PROSE * int(1_900_000 * n)),
     "lines_1m_entities": ("a.txt", lambda n: b"a &amp;amp; b\n" * int(1_000_000 * n)),
     "entities_2m": ("a.txt", lambda n: b"&amp;" * int(2_000_000 * n)),
     "zero_width_1m": ("a.txt", lambda n: "\u200b".encode() * int(1_000_000 * n) + b" words"),
