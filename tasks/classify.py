@@ -443,18 +443,22 @@ def read_header(units: Units, meta: Metadata) -> int:
     return k
 
 
-def lead_source(text: str) -> str | None:
-    """The agency or outlet of a wire dateline opening a paragraph ("BEIJING (Reuters) - ...").
+def lead_dateline(text: str) -> tuple[str | None, dt.date | None]:
+    """The agency or outlet, and the date when it gives the year, of a wire dateline opening a
+    paragraph ("LONDON, March 5, 2024 (Reuters) - ...").
 
-    >>> lead_source("WASHINGTON (Reuters) - The Senate passed the bill on Tuesday.")
-    'Reuters'
-    >>> lead_source("新华社北京3月5日电 十四届全国人大二次会议5日上午开幕。")
-    '新华社'
-    >>> lead_source("The agency (Reuters) - not a dateline.") is None
-    True
+    >>> lead_dateline("WASHINGTON (Reuters) - The Senate passed the bill on Tuesday.")
+    ('Reuters', None)
+    >>> lead_dateline("新华社北京2024年3月5日电 十四届全国人大二次会议5日上午开幕。")
+    ('新华社', datetime.date(2024, 3, 5))
+    >>> lead_dateline("The agency (Reuters) - not a dateline.")
+    (None, None)
     """
     match = lx.LEAD_DATELINE_EN.match(text) or lx.LEAD_DATELINE_ZH.match(text)
-    return match.group("source").strip() if match else None
+    if not match:
+        return None, None
+    found = find_date(match.group())
+    return match.group("source").strip(), found[0] if found else None
 
 
 def read_body(units: Units, start: int, meta: Metadata) -> None:
@@ -474,7 +478,9 @@ def read_body(units: Units, start: int, meta: Metadata) -> None:
             meta.byline = meta.byline or reporter.group("name").strip()
     first_body = next((i for i in range(start, len(units.spans)) if units.kinds[i] == BODY), None)
     if first_body is not None:
-        meta.source = meta.source or lead_source(units.texts[first_body])
+        source, date = lead_dateline(units.texts[first_body])
+        meta.source = meta.source or source
+        meta.published_date = meta.published_date or date
 
 
 def teaser_headline(text: str) -> bool:

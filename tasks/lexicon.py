@@ -134,7 +134,7 @@ LEAD_DATELINE_EN = re.compile(
 )
 LEAD_DATELINE_ZH = re.compile(
     r"^[(（]?(?P<source>[" + HAN + r"]{1,8}?(?:社|网|網|报|報|台|电视台|電視台))"
-    r"[" + HAN + r"]{0,8}?\d{1,2}\s*月\s*\d{1,2}\s*日\s*[电電讯訊]"
+    r"[" + HAN + r"]{0,8}?(?:(?:19|20)\d\d\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日\s*[电電讯訊]"
 )
 # The reporter of "Reporting by Jane Doe; Editing by John Roe".
 REPORTER_EN = re.compile(

@@ -38,6 +38,18 @@ def test_wire_dateline_names_the_source_and_stays_in_the_text(first: str, source
     assert doc.paragraphs[1].text == first
 
 
+@pytest.mark.parametrize(
+    ("first", "date"),
+    [
+        ("LONDON, March 5, 2024 (Reuters) - " + BODY, dt.date(2024, 3, 5)),
+        ("新华社北京2024年3月5日电 十四届全国人大二次会议5日上午在人民大会堂开幕。", dt.date(2024, 3, 5)),
+        ("BEIJING, March 5 (Xinhua) -- " + BODY, None),
+    ],
+)
+def test_wire_dateline_with_a_year_dates_the_document(first: str, date: dt.date | None) -> None:
+    assert clean(f"Tram lines to open next spring\n\n{first}\n\n{BODY}\n").metadata.published_date == date
+
+
 def test_reporter_of_an_editor_line_is_the_byline() -> None:
     doc = clean(f"Tram lines to open next spring\n\n{BODY}\n\nReporting by Ann Wong; Editing by Sam Lee\n")
     assert doc.metadata.byline == "Ann Wong"
