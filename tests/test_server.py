@@ -207,3 +207,23 @@ def test_two_runs_started_together_leave_the_tables_of_one_run(server, seeds, tm
     written = sorted(r["n_documents_written"] for r in ds.dataset(together / "runs").to_table().to_pylist())
     n_documents = len(table_rows(alone, "documents"))
     assert written == ([0, n_documents] if codes == [0, 0] else [n_documents])
+
+
+def test_prefect_deploy_registers_the_prefect_yaml_deployment(server, tmp_path):
+    """``prefect deploy --all`` with the repository's prefect.yaml, in a copy of its flows.
+
+    Its exit status is not checked: after creating the deployment, prefect 3.8.8's deploy
+    asks the server for the pool's workers and gets a 422 (it sends a null ``limit``).
+    """
+    shutil.copy(REPO / "prefect.yaml", tmp_path)
+    shutil.copytree(REPO / "flows", tmp_path / "flows")
+    env = subprocess_env(server, CI="true")
+    prefect = [sys.executable, "-m", "prefect", "--no-prompt"]
+    subprocess.run([*prefect, "work-pool", "create", "rinse", "--type", "process"], env=env, cwd=tmp_path,
+                   check=True, capture_output=True, stdin=subprocess.DEVNULL)
+    subprocess.run([*prefect, "deploy", "--all"], env=env, cwd=tmp_path, capture_output=True,
+                   stdin=subprocess.DEVNULL, timeout=300)
+    deployment = read_deployment("clean-corpus-hourly")
+    assert_scheduled_one_at_a_time(deployment, "0 * * * *")
+    assert deployment.work_pool_name == "rinse"
+    assert deployment.entrypoint == "flows/clean_corpus.py:clean_corpus"
