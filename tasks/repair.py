@@ -97,6 +97,21 @@ def fix_with_ftfy(line: str) -> tuple[str, list[str]]:
 
 
 def fix_mojibake(line: str) -> tuple[str, list[str]]:
+    """Repair the mojibake of a line's text; its indent and trailing space take no part (the
+    stored paragraph is stripped, and cleaning it again must decide the same).
+
+    >>> fix_mojibake("\u3000\u3000\x80Ä")[0] == "\u3000\u3000" + fix_mojibake("\x80Ä")[0]
+    True
+    """
+    text = line.strip()
+    if not text or text == line:
+        return fix_mojibake_text(line)
+    start = len(line) - len(line.lstrip())
+    fixed, done = fix_mojibake_text(text)
+    return line[:start] + fixed + line[start + len(text):], done
+
+
+def fix_mojibake_text(line: str) -> tuple[str, list[str]]:
     """CJK codec mix-ups first (ftfy would mangle GBK read as cp1252), then ftfy, then CJK again
     for a second layer that ftfy uncovered."""
     fixed, cjk = fix_cjk_mojibake(line)
