@@ -145,18 +145,31 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def test_rinse_serve_registers_a_scheduled_deployment(server, seeds, tmp_path):
+def test_rinse_serve_registers_a_scheduled_deployment_and_runs_it(server, seeds, tmp_path):
+    from prefect.client.schemas.objects import StateType
+
     config = tmp_path / "rinse.toml"
     config.write_text(f'input = "{seeds}"\nwarehouse = "wh"\ncron = "*/5 * * * *"\nworkers = 1\n')
     serve = subprocess.Popen(rinse_command("serve", "--config", str(config), "--name", "it-serve"),
-                             env=subprocess_env(server), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             env=subprocess_env(server, PREFECT_RUNNER_POLL_FREQUENCY="1"),
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deployment = wait_for(lambda: read_deployment("it-serve"))
+        run = query(lambda c: c.create_flow_run_from_deployment(deployment.id))
+
+        def finished():
+            state = query(lambda c: c.read_flow_run(run.id)).state
+            return state if state.is_final() else None
+
+        assert wait_for(finished, timeout=180).type == StateType.COMPLETED
     finally:
         stop(serve)
     assert_scheduled_one_at_a_time(deployment, "*/5 * * * *")
     assert deployment.parameters["inputs"] == [str(seeds)]
     assert deployment.parameters["warehouse"] == str(tmp_path / "wh")
+    rows = len(table_rows(tmp_path / "wh", "documents")) + len(table_rows(tmp_path / "wh", "rejects"))
+    assert rows == len(list(seeds.iterdir()))
+    assert {a["key"] for a in run_artifacts(server, str(run.id))} >= {"clean-corpus-summary"}
 
 
 def test_rinse_serve_without_a_server_starts_one_and_stops_it(server, seeds, tmp_path):
