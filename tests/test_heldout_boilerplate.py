@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -163,3 +165,20 @@ def test_unseen_document_keeps_its_story(
     assert doc.metadata.byline
     assert [p.text for p in doc.paragraphs] == [title] + [line.strip("\u3000") for line in story]
     assert len(doc.removed) == len(header) + len(footer) - 1
+
+
+SHARED_DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "textset-dev"
+
+
+@pytest.mark.skipif(not SHARED_DEV.is_dir(), reason="shared eval set not available")
+def test_heldout_set_quality_floor(tmp_path: Path) -> None:
+    """The dev bodies under boilerplate worded as in the fixture score about as well as the dev set."""
+    bench = Path(__file__).resolve().parents[1] / "benchmarks"
+    subprocess.run([sys.executable, str(bench / "heldout_set.py"), str(SHARED_DEV), str(tmp_path)],
+                   check=True, capture_output=True)
+    subprocess.run([sys.executable, str(bench / "eval_sets.py"), str(tmp_path / "textset-heldout"),
+                    "--pred", str(tmp_path / "pred"), "--json", str(tmp_path / "score.json")],
+                   check=True, capture_output=True)
+    overall = json.loads((tmp_path / "score.json").read_text())["groups"]["ALL"]
+    assert overall["para_exact"] >= 0.98 and overall["leak"] <= 0.01
+    assert overall["title"] >= 0.95 and overall["date"] >= 0.93 and overall["lang"] >= 0.98
