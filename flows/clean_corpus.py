@@ -134,9 +134,11 @@ def cluster_threads(dask_address: str) -> int:
 
 
 def batch_workers(workers: int | None, dask_address: str | None = None) -> int:
-    """Batches cleaned at once: ``workers``, else one per CPU (or per thread of the Dask cluster)."""
-    if workers is None and dask_address:
-        return cluster_threads(dask_address)
+    """Batches cleaned at once: ``workers``, else one per CPU (or per thread of the Dask cluster,
+    which must be reachable either way)."""
+    if dask_address:
+        threads = cluster_threads(dask_address)
+        return worker_count(workers) if workers is not None else threads
     return worker_count(workers)
 
 

@@ -1,6 +1,7 @@
 """The clean-corpus flow on a Dask cluster reached by address, against a local run."""
 
 import shutil
+import socket
 from pathlib import Path
 
 import pyarrow.dataset as ds
@@ -53,3 +54,15 @@ def test_cli_run_with_a_dask_address(prefect_harness, dask_address, corpus, tmp_
     runs = ds.dataset(tmp_path / "wh" / "runs", format="parquet").to_table().to_pylist()
     assert f'"dask_address": "{dask_address}"' in runs[0]["config"]
     assert '"workers": 2' in runs[0]["config"]
+
+
+def test_cli_refuses_an_unreachable_dask_scheduler_with_one_line(corpus, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("flows.clean_corpus.DASK_CONNECT_TIMEOUT", "1s")
+    with socket.socket() as probe:  # a port nobody listens on once closed
+        probe.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
+    args = ["run", "--input", str(corpus), "--warehouse", str(tmp_path / "wh"), "--workers", "2",
+            "--dask-address", address]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"rinse: cannot reach the Dask scheduler at {address}")
