@@ -24,7 +24,7 @@ def table_rows(wh: Path, table: str) -> list[tuple]:
 def dask_address():
     """Two worker processes on 127.0.0.1, as an existing cluster would be."""
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster:
+                      dashboard_address="127.0.0.1:0") as cluster:
         yield cluster.scheduler_address
 
 

@@ -112,7 +112,7 @@ def test_dask_workers_clean_from_s3_into_s3(prefect_harness, s3_endpoint, s3_pre
     assert main(["run", "--input", str(local_input), "--warehouse", str(local_wh), "--workers", "1"]) == 0
     # Started here, so that its workers inherit the AWS_* variables.
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster:
+                      dashboard_address="127.0.0.1:0") as cluster:
         assert main(["run", "--input", f"{s3_prefix}/in", "--warehouse", wh, "--batch-files", "4",
                      "--dask-address", cluster.scheduler_address]) == 0
     local = ds.dataset(local_wh / "documents", format="parquet")
