@@ -48,7 +48,14 @@ from rinse.config import (
 from tasks import line_stats
 from tasks.batch import BatchSummary, failed_batch, one_line, process_batch
 from tasks.clean import CleanConfig
-from tasks.discover import DEFAULT_BATCH_BYTES, DEFAULT_BATCH_FILES, FileRef, batches, discover
+from tasks.discover import (
+    DEFAULT_BATCH_BYTES,
+    DEFAULT_BATCH_FILES,
+    FileRef,
+    balanced_batch_bytes,
+    batches,
+    discover,
+)
 from tasks.prefect_tasks import clean_batch
 from tasks.report import (
     Drift,
@@ -206,6 +213,7 @@ def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREH
         index = recover(wh)
         totals = RunTotals(run_id=new_run_id(started))
         n_files, n_bytes = input_size(discover(roots, skip=[wh]))
+        batch_bytes = balanced_batch_bytes(n_bytes, workers, batch_bytes)
         logger.info("run %s: %d input files, %.1f MB, %d workers", totals.run_id, n_files, n_bytes / 2**20,
                     workers)
         progress = create_progress_artifact(0.0, key="clean-corpus-progress",

@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_BATCH_BYTES = 32 * 1024 * 1024
 DEFAULT_BATCH_FILES = 2000
+BATCHES_PER_WORKER = 4
+MIN_BALANCED_BATCH_BYTES = 2 * 1024 * 1024  # a few seconds of cleaning: Prefect's ~0.1 s a task stays small
 OUTSIDE_ROOT = "symlink points outside the input root; not read"
 BROKEN_LINK = "symlink leads nowhere (missing target or a loop)"
 
@@ -141,6 +143,19 @@ def discover(roots: Iterable[str | os.PathLike], skip: Iterable[str | os.PathLik
                 continue
             seen.add(ref.rel_path)
             yield ref
+
+
+def balanced_batch_bytes(total_bytes: int, workers: int, max_bytes: int = DEFAULT_BATCH_BYTES) -> int:
+    """Where a batch closes so that each of ``workers`` gets several batches (no worker idles
+    while another finishes one big batch), between ``MIN_BALANCED_BATCH_BYTES`` and ``max_bytes``.
+
+    >>> [balanced_batch_bytes(24 * 2**20, workers=n) // 2**20 for n in (1, 2, 8)]
+    [32, 3, 2]
+    """
+    if workers <= 1:
+        return max_bytes
+    return max(min(MIN_BALANCED_BATCH_BYTES, max_bytes),
+               min(max_bytes, total_bytes // (workers * BATCHES_PER_WORKER)))
 
 
 def batches(refs: Iterable[FileRef], max_bytes: int = DEFAULT_BATCH_BYTES,
