@@ -237,7 +237,6 @@ def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREH
             while pending:
                 committer.commit_next(pending)
         committer.reclean_orphaned_duplicates(staging, config)
-        line_stats.save(wh, committer.line_counts)
         remove_tree(wh / STAGING)
         found_drifts = drifts(totals.rates(), earlier_rates(wh))
         write_run(wh, totals.runs_row(started, {
@@ -329,7 +328,9 @@ class Committer:
         for staged in batch.staged.values():
             as_location(staged).unlink(missing_ok=True)
         self.totals.add(refs, batch, committed)
-        self.line_counts.merge(batch.line_counts)
+        if batch.line_counts.sources:  # saved with each commit, so a killed run keeps what it learnt
+            self.line_counts.merge(batch.line_counts)
+            line_stats.save(self.wh, self.line_counts)
         self.duplicate_refs.update((r.rel_path, r) for r in refs if self.index.is_duplicate(r.rel_path))
         done = progress_percent(self.totals.input_bytes_done, self.totals.files_seen, self.input_bytes,
                                 self.input_files)
