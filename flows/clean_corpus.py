@@ -13,13 +13,12 @@ import datetime as dt
 import itertools
 import json
 import logging
-import multiprocessing
 import os
 import time
 import uuid
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -80,6 +79,7 @@ from tasks.warehouse import (
     recover,
     write_run,
 )
+from tasks.workers import RespawningPool
 
 DASK_CONNECT_TIMEOUT = "10s"
 
@@ -149,15 +149,11 @@ def batch_workers(workers: int | None, dask_address: str | None = None) -> int:
     return worker_count(workers)
 
 
-# How long a worker may take to exit once the pool is shut down.
-WORKER_EXIT_SECONDS = 5.0
-
-
 @contextmanager
 def batch_pool(workers: int, several_batches: bool, dask_address: str | None = None
                ) -> Iterator[Executor | None]:
     """Where batches are cleaned: the Dask cluster at ``dask_address``, a spawn-based process
-    pool, or ``None`` (in-process) for one worker or one batch."""
+    pool that replaces workers that die, or ``None`` (in-process) for one worker or one batch."""
     if dask_address:
         from distributed import Client
 
@@ -167,17 +163,11 @@ def batch_pool(workers: int, several_batches: bool, dask_address: str | None = N
     if workers <= 1 or not several_batches:
         yield None
         return
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-    processes = []
+    pool = RespawningPool(workers)
     try:
         yield pool
-        processes = list(pool._processes.values())  # noqa: SLF001 (no public handle on the workers)
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:  # idle ones exit at once; one stuck on a timed-out batch is stopped
-            process.join(WORKER_EXIT_SECONDS)
-            if process.is_alive():
-                process.terminate()
+        pool.shutdown()
 
 
 def known_subset(refs: list[FileRef], known: dict[str, str | None]) -> dict[str, str | None]:

@@ -6,7 +6,7 @@ task itself (and every Prefect call) stays in the flow's process.
 
 from __future__ import annotations
 
-from concurrent.futures import Executor
+from concurrent.futures import BrokenExecutor, Executor
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -17,6 +17,7 @@ from tasks.batch import BatchSummary, process_batch
 from tasks.clean import CleanConfig
 from tasks.discover import FileRef
 from tasks.line_stats import LineStats
+from tasks.workers import run_alone
 
 
 def retry_on_io_error(task_, task_run, state) -> bool:
@@ -41,11 +42,17 @@ def clean_batch(refs: list[FileRef], known: dict[str, str | None], staging_dir: 
     """Clean one batch, in ``pool`` when given (else in this process); returns its summary.
 
     A batch that takes longer than ``timeout`` seconds fails with ``TimeoutError`` (in
-    this process, the cleaning is interrupted between two Python statements).  ``prior``
+    this process, the cleaning is interrupted between two Python statements).  A batch
+    whose pool broke under it is cleaned again alone (``tasks.workers``).  ``prior``
     holds what earlier runs learnt about the batch's sources (``tasks.line_stats``).
     """
     args = (refs, known, staging_dir, run_id, batch_no, config, prior)
     if pool is None:
         with time_limit(timeout):
             return process_batch(*args)
-    return pool.submit(process_batch, *args).result(timeout)
+    try:
+        return pool.submit(process_batch, *args).result(timeout)
+    except BrokenExecutor:
+        # A worker died (killed, out of memory, a crash in C code), maybe on a batch beside this
+        # one: clean this batch again in a process of its own, where only its own files can fail it.
+        return run_alone(process_batch, args, timeout)

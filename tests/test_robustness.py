@@ -1,7 +1,9 @@
 """A batch that fails, hangs or hits a transient I/O error never sinks the run."""
 
+import os
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pyarrow.dataset as ds
@@ -10,6 +12,7 @@ import pytest
 import tasks.prefect_tasks as prefect_tasks
 from tasks.clean import CleanConfig
 from tasks.discover import walk_root
+from tasks.workers import WORKER_EXIT_SECONDS, RespawningPool, run_alone
 
 
 def rows(wh: Path, table: str) -> list[dict]:
@@ -97,15 +100,44 @@ def test_timeouts_are_not_retried_but_io_errors_are():
 
 
 def test_leaving_the_pool_stops_a_worker_stuck_on_a_timed_out_batch():
-    from flows.clean_corpus import WORKER_EXIT_SECONDS, batch_pool
+    from flows.clean_corpus import batch_pool
 
     started = time.monotonic()
     with batch_pool(2, several_batches=True) as pool:
         stuck = pool.submit(time.sleep, 600)
         with pytest.raises(TimeoutError):
             stuck.result(timeout=0.5)
-        workers = list(pool._processes.values())
+        workers = pool.processes()
     assert time.monotonic() - started < WORKER_EXIT_SECONDS + 10
     for worker in workers:
         worker.join(5)
     assert not any(w.is_alive() for w in workers)
+
+
+def test_a_pool_whose_worker_dies_is_replaced():
+    pool = RespawningPool(2)
+    try:
+        with pytest.raises(BrokenProcessPool):
+            pool.submit(os._exit, 1).result(timeout=60)  # the worker process dies
+        assert pool.submit(pow, 2, 10).result(timeout=60) == 1024
+    finally:
+        pool.shutdown()
+
+
+def test_a_batch_caught_in_a_broken_pool_is_cleaned_alone(corpus, tmp_path):
+    class BrokenPool(ThreadPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):
+            future = Future()
+            future.set_exception(BrokenProcessPool("a worker died beside this batch"))
+            return future
+
+    refs = list(walk_root(corpus))
+    summary = prefect_tasks.clean_batch.fn(refs, {}, str(tmp_path), "r", 0, CleanConfig(), BrokenPool(), 120)
+    alone = prefect_tasks.clean_batch.fn(refs, {}, str(tmp_path / "alone"), "r", 0, CleanConfig())
+    assert summary.n_documents == alone.n_documents > 0
+    assert summary.removed_by_category == alone.removed_by_category
+
+
+def test_a_batch_that_kills_its_own_process_fails_alone():
+    with pytest.raises(BrokenProcessPool):
+        run_alone(os._exit, (1,), 60)

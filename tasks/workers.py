@@ -1,0 +1,78 @@
+"""Worker processes for batches: a spawn-based pool that outlives the death of a worker.
+
+When a worker process dies (killed, out of memory, a crash inside C code) the standard
+``ProcessPoolExecutor`` is broken for good and every later batch would fail with it.
+``RespawningPool`` starts a fresh pool instead, and ``run_alone`` gives a batch that was
+caught in a broken pool a process of its own, so a batch that kills its worker fails
+alone and the batches beside it are cleaned.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+# How long a worker may take to exit once its pool is shut down.
+WORKER_EXIT_SECONDS = 5.0
+
+
+def spawn_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool whose workers start afresh (``spawn``): no state copied from the flow's process."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def pool_processes(pool: ProcessPoolExecutor) -> list[BaseProcess]:
+    return list((pool._processes or {}).values())  # noqa: SLF001 (no public handle on the workers)
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Shut ``pool`` down; idle workers exit at once, one stuck on a timed-out batch is terminated."""
+    processes = pool_processes(pool)
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.join(WORKER_EXIT_SECONDS)
+        if process.is_alive():
+            process.terminate()
+
+
+class RespawningPool(Executor):
+    """A spawn process pool of ``workers`` that is replaced by a fresh one once it breaks."""
+
+    def __init__(self, workers: int) -> None:
+        self._workers = workers
+        self._lock = threading.Lock()
+        self._pool = spawn_pool(workers)
+        self._retired: list[ProcessPoolExecutor] = []
+
+    def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> Future:
+        with self._lock:
+            try:
+                return self._pool.submit(fn, *args, **kwargs)
+            except BrokenProcessPool:
+                self._retired.append(self._pool)
+                self._pool = spawn_pool(self._workers)
+                return self._pool.submit(fn, *args, **kwargs)
+
+    def processes(self) -> list[BaseProcess]:
+        """The worker processes of the current pool."""
+        return pool_processes(self._pool)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Stop every pool this one has used (``wait`` and ``cancel_futures`` are implied)."""
+        with self._lock:
+            for pool in (*self._retired, self._pool):
+                stop_pool(pool)
+
+
+def run_alone(fn: Callable, args: tuple, timeout: float | None) -> Any:
+    """``fn(*args)`` in a process of its own, with a result within ``timeout`` seconds."""
+    pool = spawn_pool(1)
+    try:
+        return pool.submit(fn, *args).result(timeout)
+    finally:
+        stop_pool(pool)
