@@ -172,8 +172,9 @@ PHOTO_WORD = en(
 HAN_NAME = r"[" + HAN + r"·]{2,4}"
 HAN_ORG = r"[" + HAN + r"A-Za-z·]{0,16}?"
 CAPTION_EN = (
-    ("photo_caption.credit_parens",
-     re.compile(r"[(\[]\s*" + PHOTO_WORD + r"\s*(?::|by|/|courtesy of)\s*[^()\[\]]{2,80}[)\]]\.?$", IGNORE)),
+    ("photo_caption.credit_parens", re.compile(
+        r"[(\[]\s*(?:" + PHOTO_WORD + r"|credit)\s*(?::|by|/|courtesy of)\s*[^()\[\]]{2,80}[)\]]\.?$",
+        IGNORE)),
     ("photo_caption.bare_label",
      re.compile(r"^[(\[]\s*(?:file|stock)?\s*" + PHOTO_WORD + r"\s*[)\]]$", IGNORE)),
     ("photo_caption.pictured",
@@ -181,6 +182,12 @@ CAPTION_EN = (
     ("photo_caption.credit_prefix", re.compile(r"^" + PHOTO_WORD + r"\s*(?::|by|/)\s*[^.!?]{2,80}$", IGNORE)),
     ("photo_caption.credit_suffix",
      re.compile(r"[.!?]\s+(?:" + PHOTO_WORD + r"|credit)\s*(?::|by)\s*[^.!?]{2,80}$", IGNORE)),
+    # "Jane Doe | Agency | Getty Images": a credit of names joined by pipes, ending in an agency.
+    ("photo_caption.agency_pipes",
+     re.compile(r"^[\w.'’ -]{2,40}(?:\|[\w.'’ -]{2,40}){0,2}\|\s*" + AGENCY + r"$")),
+    # A caption sentence closed by the bare name of a picture agency: "... a joint. Getty"
+    ("photo_caption.trailing_picture_agency", re.compile(
+        r"[.!?]\s+(?:Getty Images|Getty|Shutterstock|Alamy|iStock|iStockphoto|Corbis)$")),
     ("photo_caption.agency_slash", re.compile(r"(?:^|\s)[\w.'’ -]{2,40}/\s*" + AGENCY + r"\)?\.?$")),
     ("photo_caption.agency_prefix",
      re.compile(r"(?:^|\s|\()(?:REUTERS|AFP|AP Photo|EPA|XINHUA)/[\w.'’ -]{2,40}\)?\.?$")),
@@ -252,6 +259,8 @@ NEWSLETTER = re.compile(
     r"get breaking news|get (?:our|the) (?:free )?(?:app|newsletter)|join our)\b.{0,110}$"
     r"|\b(?:sign up|subscribe|register)\b.{0,40}\b(?:newsletters?|alerts|briefing|updates)\b"
     r"|\b(?:download|get) (?:our|the) (?:free )?app\b|\bfollow us on\b"
+    r"|^follow\b.{0,60}\bon (?:facebook|twitter|x|instagram|linkedin|youtube|tiktok|threads|weibo|wechat)\b"
+    r"|^(?:like|liked|enjoy|enjoyed|love|loved) (?:this|the|our) (?:story|article|post|piece)\?"
     r"|\b(?:delivered|straight) to your inbox\b|\benter your e-?mail\b|\b(?:daily|weekly) digest\b"
     r"|^(?:get|receive) (?:our|the) (?:free )?(?:daily|weekly|morning|evening) "
     r"(?:briefing|newsletter|e-?mail)"

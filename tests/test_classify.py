@@ -58,6 +58,9 @@ BODY_ZH = (
         ("A driver waits at the depot. (AP Photo/Sam Example)", "photo_caption"),
         ("市民在公园赏花。 新华社记者 王明 摄", "photo_caption"),
         ("（记者 李强 摄）", "photo_caption"),
+        ("Staff clear the hall before the vote (Credit: Harbour Times)", "photo_caption"),
+        ("Maria Example | Reuters | Getty Images", "photo_caption"),
+        ("Volunteers sort donations at the depot. Shutterstock", "photo_caption"),
         ("開工現場。 某某區供圖", "photo_caption"),
         ("图片来源：视觉中国", "photo_caption"),
         ("Photo Gallery", "gallery_label"),
@@ -70,6 +73,8 @@ BODY_ZH = (
         ("Sign up for our morning newsletter", "newsletter"),
         ("下載客戶端，看更多新聞", "newsletter"),
         ("扫码关注公众号", "newsletter"),
+        ("Follow the Valley Post on Instagram and LinkedIn", "newsletter"),
+        ("Enjoyed this article? Pass it on to a colleague.", "newsletter"),
         ("Advertisement", "advert"),
         ("廣告", "advert"),
         ("Editor: Jane Example", "editor_line"),
@@ -98,6 +103,9 @@ def test_boilerplate_categories(text: str, category: str) -> None:
         "该片由导演在上海拍摄。",
         "Kanban boards",
         "By the end of the year, the plant should employ 2,000 people.",
+        "Investors who follow the company on Twitter learned of the deal first.",
+        "The credit (the loan, not the photo) was approved by Getty's bank.",
+        "Politics | Europe | Markets",
     ],
 )
 def test_content_that_looks_like_boilerplate_is_kept(text: str) -> None:
