@@ -253,13 +253,16 @@ RELATED_ZH_BRACKET = re.compile(r"^【" + zh(
     "专题 相关 推荐 延伸阅读 相关阅读"
 ) + r"[^】]{0,10}】\s*\S.{2,60}$")
 
+SOCIAL = r"(?:facebook|twitter|x|instagram|linkedin|youtube|tiktok|threads|weibo|wechat)"
+
 # --- newsletter / app prompts ---------------------------------------------------------------------
 NEWSLETTER = re.compile(
     r"^(?:sign up|subscribe|download|follow us|never miss|stay (?:informed|updated|up to date)|"
     r"get breaking news|get (?:our|the) (?:free )?(?:app|newsletter)|join our)\b.{0,110}$"
     r"|\b(?:sign up|subscribe|register)\b.{0,40}\b(?:newsletters?|alerts|briefing|updates)\b"
     r"|\b(?:download|get) (?:our|the) (?:free )?app\b|\bfollow us on\b"
-    r"|^follow\b.{0,60}\bon (?:facebook|twitter|x|instagram|linkedin|youtube|tiktok|threads|weibo|wechat)\b"
+    # a prompt to follow on several networks (one network may be an author's handle, kept as written)
+    r"|^follow\b.{0,60}\bon " + SOCIAL + r"\b.{0,30}\b" + SOCIAL + r"\b"
     r"|^(?:like|liked|enjoy|enjoyed|love|loved) (?:this|the|our) (?:story|article|post|piece)\?"
     r"|\b(?:delivered|straight) to your inbox\b|\benter your e-?mail\b|\b(?:daily|weekly) digest\b"
     r"|^(?:get|receive) (?:our|the) (?:free )?(?:daily|weekly|morning|evening) "
