@@ -28,7 +28,16 @@ from rinse.config import (
     location,
     set_prefect_env_defaults,
 )
-from rinse.server import DEFAULT_HOST, DEFAULT_PORT, api_url, is_healthy, running_server, ui_url, wait_healthy
+from rinse.server import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    api_url,
+    early_temporary_server,
+    is_healthy,
+    running_server,
+    ui_url,
+    wait_healthy,
+)
 from tasks.discover import DEFAULT_BATCH_BYTES, DEFAULT_BATCH_FILES
 from tasks.warehouse import TABLES, WarehouseError, WarehouseLock, check_writable
 
@@ -133,12 +142,13 @@ def batch_options(args: argparse.Namespace) -> dict:
 def command_run(args: argparse.Namespace) -> int:
     inputs = args.input or [DEFAULT_INPUT]
     check_run_possible(inputs, args.warehouse)
-    with warehouse_held(args.warehouse, args.wait):
+    with warehouse_held(args.warehouse, args.wait), early_temporary_server() as wait_for_api:
         from flows.clean_corpus import clean_corpus_for
 
-        totals = clean_corpus_for(args.workers, args.dask_address)(
-            inputs=inputs, warehouse=args.warehouse, workers=args.workers, lock_held=True,
-            **batch_options(args))
+        clean = clean_corpus_for(args.workers, args.dask_address)
+        wait_for_api()
+        totals = clean(inputs=inputs, warehouse=args.warehouse, workers=args.workers, lock_held=True,
+                       **batch_options(args))
     print(format_summary(totals))
     return 0
 

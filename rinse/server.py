@@ -5,7 +5,7 @@ scheduler: a deployment served against it is registered and then never runs.  So
 ``rinse serve`` uses the server at ``PREFECT_API_URL``, or starts ``prefect server
 start`` itself, and waits for ``/api/health`` before registering anything
 (``prefect server start --background`` returns seconds before the API answers).
-No Prefect import here: this runs before Prefect reads its settings.
+No Prefect import at module level: this runs before Prefect reads its settings.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -99,6 +99,22 @@ def start_server(host: str, port: int, log: Path, env: dict[str, str] | None = N
                                 stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
 
 
+# What Prefect sets for the temporary server it starts itself (``SubprocessASGIServer``).
+TEMPORARY_SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+                        "PREFECT__SERVER_FINAL": "1"}
+
+
+def start_temporary_server(host: str, port: int, log: Path) -> subprocess.Popen:
+    """Prefect's temporary server (API only: no UI, no scheduler), as Prefect itself starts it
+    for a process without ``PREFECT_API_URL``: uvicorn on ``prefect.server.api.server:create_app``."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
+               "--host", host, "--port", str(port), "--log-level", "error", "--lifespan", "on"]
+    with log.open("ab") as out:
+        return subprocess.Popen(command, env={**os.environ, **TEMPORARY_SERVER_ENV}, stdin=subprocess.DEVNULL,
+                                stdout=out, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+
+
 def stop_server(process: subprocess.Popen) -> None:
     """Stop a server started by ``start_server``: SIGTERM, then SIGKILL if it lingers."""
     if process.poll() is None:
@@ -151,3 +167,35 @@ def prefect_home(env: dict[str, str] | None = None) -> Path:
     """Prefect's home folder (``PREFECT_HOME``, default ``~/.prefect``)."""
     home = (env or {}).get("PREFECT_HOME") or os.environ.get("PREFECT_HOME") or "~/.prefect"
     return Path(home).expanduser()
+
+
+@contextmanager
+def early_temporary_server() -> Iterator[Callable[[], None]]:
+    """The temporary Prefect server a run without ``PREFECT_API_URL`` needs, started first thing.
+
+    Prefect would start the same server when the flow begins, after its own imports: starting
+    it before anything is imported lets its start-up (about 5 s) overlap ours.  Yields a
+    function that waits for the server's health check; call it before the flow.  With an API
+    URL in the environment, a profile or a settings file (or ephemeral mode off), no server is
+    started here and Prefect does what it always does.
+    """
+    process = api = None
+    if "PREFECT_API_URL" not in os.environ and "prefect" not in sys.modules:
+        port = free_port(DEFAULT_HOST)
+        api, log = api_url(DEFAULT_HOST, port), prefect_home() / "temporary-server.log"
+        process = start_temporary_server(DEFAULT_HOST, port, log)
+    try:
+        from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+        settings = get_current_settings()
+        if process is None or settings.api.url or not settings.server.ephemeral.enabled:
+            if process is not None:
+                stop_server(process)
+            yield lambda: None
+            return
+        with temporary_settings(updates={PREFECT_API_URL: api}):
+            yield lambda: wait_healthy(api, HEALTH_TIMEOUT, process, log)
+            flush_to_server()
+    finally:
+        if process is not None:
+            stop_server(process)

@@ -240,3 +240,25 @@ def test_prefect_deploy_registers_the_prefect_yaml_deployment(server, tmp_path):
     assert_scheduled_one_at_a_time(deployment, "0 * * * *")
     assert deployment.work_pool_name == "rinse"
     assert deployment.entrypoint == "flows/clean_corpus.py:clean_corpus"
+
+
+def test_rinse_run_without_an_api_starts_the_temporary_server_first(seeds, tmp_path):
+    home = tmp_path / "home"
+    done = subprocess.run(rinse_command("run", "--input", str(seeds), "--warehouse", str(tmp_path / "wh")),
+                          env=subprocess_env(None, **server_env(home)), capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "documents written" in done.stdout
+    assert (home / "temporary-server.log").exists()  # ours, not the one Prefect starts itself
+
+
+def test_an_api_url_from_a_settings_file_wins_over_the_early_server(tmp_path):
+    (tmp_path / "prefect.toml").write_text('[api]\nurl = "http://127.0.0.1:9/api"\n')
+    script = ("from rinse.server import early_temporary_server\n"
+              "with early_temporary_server():\n"
+              "    from prefect.settings import get_current_settings\n"
+              "    print(get_current_settings().api.url)\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True,
+                          env=subprocess_env(None, **server_env(tmp_path / "home")), timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "http://127.0.0.1:9/api"
