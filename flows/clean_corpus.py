@@ -221,7 +221,7 @@ def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREH
                 batch_known = known_subset(refs, known)
                 pending.append((refs, batch_known, clean_batch.submit(
                     refs, batch_known, str(staging), totals.run_id, batch_no, config, pool, batch_timeout,
-                    committer.line_counts.subset(line_stats.source_of(r.rel_path) for r in refs))))
+                    committer.line_counts.sites_and_folders(line_stats.source_of(r.rel_path) for r in refs))))
                 if len(pending) > workers:
                     committer.commit_next(pending)
             while pending:

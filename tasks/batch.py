@@ -5,10 +5,11 @@
 batch down: a ``RejectError`` becomes a ``rejects`` row with its reason, any other
 exception a row with reason ``error`` and the one-line exception.
 
-Repeated lines: each document is cleaned with what earlier runs learnt about its source
-(``prior``); the batch then counts its own lines per source, and a document in which the
-batch itself revealed a repeated line is cleaned again.  The batch's counts go back in the
-summary for the flow to merge into the ``line_stats`` state table.
+Repeated lines: each document is cleaned with what earlier runs learnt about its sources
+(``prior``: its folder, and its site for an HTML page); the batch then counts its own lines
+per source, and a document in which the batch itself revealed a repeated line is cleaned
+again.  The batch's counts go back in the summary for the flow to merge into the
+``line_stats`` state table.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from rinse import PIPELINE_VERSION
 from tasks.clean import CleanConfig, clean_document
 from tasks.discover import FileRef
-from tasks.line_stats import LineStats, source_of
+from tasks.line_stats import LineStats, Repeated, document_sources, source_of
 from tasks.model import CleanDocument, RejectError
 from tasks.storage import as_location
 from tasks.warehouse import doc_id_for, to_table, write_atomic
@@ -112,34 +113,40 @@ def read_file(ref: FileRef, max_bytes: int) -> tuple[bytes | None, str | None, t
 
 
 def clean_or_reject(ref: FileRef, data: bytes, sha: str, config: CleanConfig, prior: LineStats,
-                    run_id: str, now: dt.datetime) -> CleanDocument | dict:
-    """The cleaned document, or the ``rejects`` row of a file that did not become one."""
+                    sites: Mapping[str, Repeated], run_id: str, now: dt.datetime) -> CleanDocument | dict:
+    """The cleaned document, or the ``rejects`` row of a file that did not become one;
+    ``sites`` is ``prior.sites_repeated()``, worked out once per batch."""
     try:
-        return clean_document(data, ref.rel_path, config, repeated=prior.repeated(source_of(ref.rel_path)))
+        return clean_document(data, ref.rel_path, config, repeated=prior.repeated(source_of(ref.rel_path)),
+                              site_repeated=sites)
     except RejectError as exc:
         return reject_row(ref, sha, exc.reason, exc.detail, run_id, now)
     except Exception as exc:  # one bad file must not take the batch down
         return reject_row(ref, sha, "error", one_line(exc), run_id, now)
 
 
-def learn_repeated(cleaned: list[tuple[FileRef, str, bytes, CleanDocument]], prior: LineStats,
-                   clean: Callable[[FileRef, bytes, str, LineStats], CleanDocument | dict]
+Cleaner = Callable[[FileRef, bytes, str, LineStats, Mapping[str, Repeated]], CleanDocument | dict]
+
+
+def learn_repeated(cleaned: list[tuple[FileRef, str, bytes, CleanDocument]], prior: LineStats, clean: Cleaner
                    ) -> tuple[list[tuple[FileRef, str, CleanDocument | dict]], LineStats]:
-    """Count the batch's lines per source, and clean again each document whose repeated lines
-    change once the batch's own counts are added to ``prior``; returns the documents and the counts."""
+    """Count the batch's lines per source (folder and site), and clean again each document whose
+    repeated lines change once the batch's own counts are added to ``prior``; returns the
+    documents and the counts."""
     counts = LineStats()
     for ref, _, _, doc in cleaned:
-        counts.add_document(source_of(ref.rel_path), doc.line_keys)
+        for source in document_sources(ref.rel_path, doc.metadata.site):
+            counts.add_document(source, doc.line_keys)
     learnt = LineStats()
     learnt.merge(prior)
     learnt.merge(counts)
-    repeated = {source: learnt.repeated(source) for source in counts.sources}
+    learnt_sites = learnt.sites_repeated()
     out = []
     for ref, sha, data, doc in cleaned:
-        source = source_of(ref.rel_path)
-        before, now = prior.repeated(source), repeated[source]
+        before = prior.repeated_for(ref.rel_path, doc.metadata.site)
+        now = learnt.repeated_for(ref.rel_path, doc.metadata.site)
         if any(before.get(key) != now.get(key) for key in doc.line_keys):
-            out.append((ref, sha, clean(ref, data, sha, learnt)))
+            out.append((ref, sha, clean(ref, data, sha, learnt, learnt_sites)))
         else:
             out.append((ref, sha, doc))
     return out, counts
@@ -160,8 +167,11 @@ def process_batch(refs: list[FileRef], known: dict[str, str | None], staging_dir
     summary = BatchSummary(batch_no=batch_no, n_files=len(refs))
     rows: dict[str, list[dict]] = {"documents": [], "paragraphs": [], "removed": [], "rejects": []}
 
-    def clean(ref: FileRef, data: bytes, sha: str, stats: LineStats) -> CleanDocument | dict:
-        return clean_or_reject(ref, data, sha, config, stats, run_id, now)
+    def clean(ref: FileRef, data: bytes, sha: str, stats: LineStats, sites: Mapping[str, Repeated]
+              ) -> CleanDocument | dict:
+        return clean_or_reject(ref, data, sha, config, stats, sites, run_id, now)
+
+    prior_sites = prior.sites_repeated()
 
     cleaned = []
     for ref in refs:
@@ -173,7 +183,7 @@ def process_batch(refs: list[FileRef], known: dict[str, str | None], staging_dir
             rows["rejects"].append(reject_row(ref, sha, *unread, run_id, now))
             continue
         summary.bytes_in += len(data)
-        doc = clean(ref, data, sha, prior)
+        doc = clean(ref, data, sha, prior, prior_sites)
         if isinstance(doc, dict):
             rows["rejects"].append(doc)
         else:

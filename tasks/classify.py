@@ -554,6 +554,7 @@ def merge_metadata(page: Metadata, found: Metadata) -> Metadata:
         published_date=page.published_date or found.published_date,
         byline=page.byline or found.byline,
         source=page.source or found.source,
+        site=page.site,
     )
 
 

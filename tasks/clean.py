@@ -13,11 +13,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rinse.config import DEFAULT_MAX_FILE_BYTES
 from tasks import classify, decode, html, language, repair, segment
-from tasks.line_stats import Repeated, document_keys
+from tasks.line_stats import Repeated, document_keys, strongest
 from tasks.model import CleanDocument, Line, RejectError
 
 
@@ -42,11 +43,13 @@ def split_lines(text: str) -> list[Line]:
 
 
 def clean_document(data: bytes, name: str, config: CleanConfig = CleanConfig(),
-                   repeated: Repeated | None = None) -> CleanDocument:
+                   repeated: Repeated | None = None, site_repeated: Mapping[str, Repeated] | None = None
+                   ) -> CleanDocument:
     """Clean one raw file's bytes; ``name`` is only used for its extension.
 
-    ``repeated`` is what the corpus taught about lines of this file's source
-    (``tasks.line_stats``); the document's own line hashes come back in ``line_keys``.
+    ``repeated`` is what the corpus taught about lines of this file's folder, ``site_repeated``
+    the same per site, used for an HTML page that says its site (``tasks.line_stats``); the
+    document's own line hashes come back in ``line_keys``.
     """
     if len(data) > config.max_bytes:
         raise RejectError("too_large", f"{len(data)} bytes is over the {config.max_bytes} byte limit")
@@ -57,6 +60,8 @@ def clean_document(data: bytes, name: str, config: CleanConfig = CleanConfig(),
     removed = []
     if fmt == "html":
         lines, removed, page_meta = html.extract(decoded.text)
+        if page_meta.site and site_repeated:
+            repeated = strongest(repeated, site_repeated.get(page_meta.site))
         lines, line_repairs = repair.repair_lines(lines)
         repairs += line_repairs
     else:

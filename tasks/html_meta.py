@@ -1,9 +1,10 @@
-"""Page metadata from the markup: headline, publication date, byline."""
+"""Page metadata from the markup: headline, publication date, byline, site."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -111,4 +112,23 @@ def page_metadata(root: etree._Element, headline: str | None = None) -> Metadata
     as the extractor found it, preferred to the first ``<h1>`` and the ``<title>``."""
     metas = meta_values(root)
     title = social_title(metas) or headline or first_text(root, "h1") or first_text(root, "title")
-    return Metadata(title=title, published_date=find_date(root, metas), byline=find_byline(root, metas))
+    return Metadata(title=title, published_date=find_date(root, metas), byline=find_byline(root, metas),
+                    site=page_site(root, metas))
+
+
+def page_site(root: etree._Element, metas: dict[str, str]) -> str | None:
+    """The host a page says it lives at (canonical link, else ``og:url``), without ``www.``.
+
+    >>> from lxml import html
+    >>> page = html.fromstring('<html><head><link rel="canonical" href="https://www.Harbor.example/a/1">'
+    ...                        '</head><body><p>x</p></body></html>')
+    >>> page_site(page, meta_values(page))
+    'harbor.example'
+    """
+    canonical = next((link.get("href") for link in root.iter("link")
+                      if (link.get("rel") or "").strip().lower() == "canonical" and link.get("href")), None)
+    for address in (canonical, metas.get("og:url")):
+        host = urlsplit(address.strip()).hostname if address and URL.match(address) else None
+        if host:
+            return host.removeprefix("www.")
+    return None

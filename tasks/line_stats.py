@@ -1,6 +1,8 @@
 """Learning boilerplate from the corpus: lines that repeat across documents of one source.
 
-A source is the folder a file sits in.  For each source we keep how many documents were
+A source is the folder a file sits in, and for an HTML page also its site (the host of its
+canonical address), so pages of one site saved in many folders, or of many sites saved in one,
+still teach their own boilerplate.  For each source we keep how many documents were
 cleaned and, per line hash, in how many of them the line occurs (once per document: a line
 repeated inside one article is no evidence).  Lines seen in a large share of a source's
 documents are passed back into cleaning as plain data (``repeated``: hash -> (seen_in,
@@ -10,7 +12,10 @@ enough to drop it as ``repeated_line``.
 The counts live in the warehouse state table ``line_stats`` (one Parquet file, replaced
 atomically), so scheduled runs keep learning.  Memory is bounded: lines are 64-bit hashes,
 only lines up to ``MAX_LINE_CHARS`` are counted, and each source keeps at most
-``MAX_KEYS_PER_SOURCE`` hashes (the most frequent).
+``MAX_KEYS_PER_SOURCE`` hashes (the most frequent).  A batch gets the full counts of its
+folders, but of the sites only the lines seen at least twice (it cannot know its pages' sites
+before cleaning them, and a crawl has many sites): a site line seen once before and twice in
+the batch is learnt when the batch is committed, for the batches after it.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ MAX_KEYS_PER_SOURCE = 20_000
 MIN_DOCS = 5
 MIN_SEEN = 3
 MIN_SHARE = 0.5
+SITE_PREFIX = "site:"
 WHITESPACE = re.compile(r"\s+")
 
 Repeated = Mapping[int, tuple[int, int]]
@@ -50,6 +56,34 @@ def source_of(rel_path: str) -> str:
     ('harbor/2024', '')
     """
     return rel_path.rsplit("/", 1)[0] if "/" in rel_path else ""
+
+
+def site_source(site: str) -> str:
+    """The source name of a site's counts (the prefix keeps sites apart from folders in one table).
+
+    >>> site_source("harbor.example")
+    'site:harbor.example'
+    """
+    return SITE_PREFIX + site
+
+
+def document_sources(rel_path: str, site: str | None) -> list[str]:
+    """The sources a document counts towards: its folder, and its site when it has one."""
+    return [source_of(rel_path)] + ([site_source(site)] if site else [])
+
+
+def strongest(*evidence: Repeated | None) -> dict[int, tuple[int, int]]:
+    """The evidence of several sources about one document's lines: per line, the largest share.
+
+    >>> strongest({1: (3, 10)}, {1: (9, 10), 2: (5, 5)})
+    {1: (9, 10), 2: (5, 5)}
+    """
+    out: dict[int, tuple[int, int]] = {}
+    for repeated in evidence:
+        for key, (seen_in, n_docs) in (repeated or {}).items():
+            if key not in out or seen_in * out[key][1] > out[key][0] * n_docs:
+                out[key] = (seen_in, n_docs)
+    return out
 
 
 def line_key(text: str) -> int:
@@ -101,9 +135,29 @@ class LineStats:
         return LineStats({s: SourceStats(self.sources[s].n_docs, Counter(self.sources[s].seen))
                           for s in set(sources) if s in self.sources})
 
+    def sites_and_folders(self, folders: Iterable[str]) -> LineStats:
+        """What one batch needs: the full counts of ``folders``, and of every site the lines seen
+        at least twice (a copy, safe from later merges)."""
+        batch = self.subset(folders)
+        for source, stats in self.sources.items():
+            if source.startswith(SITE_PREFIX):
+                batch.sources[source] = SourceStats(stats.n_docs, Counter({k: n for k, n in stats.seen.items()
+                                                                           if n >= 2}))
+        return batch
+
     def repeated(self, source: str) -> dict[int, tuple[int, int]]:
         stats = self.sources.get(source)
         return stats.repeated() if stats else {}
+
+    def sites_repeated(self) -> dict[str, dict[int, tuple[int, int]]]:
+        """``repeated`` of every site that has some, keyed by site."""
+        found = {source.removeprefix(SITE_PREFIX): self.repeated(source) for source in self.sources
+                 if source.startswith(SITE_PREFIX)}
+        return {site: repeated for site, repeated in found.items() if repeated}
+
+    def repeated_for(self, rel_path: str, site: str | None) -> dict[int, tuple[int, int]]:
+        """The evidence about a document's lines from its folder and its site."""
+        return strongest(*(self.repeated(source) for source in document_sources(rel_path, site)))
 
     def to_table(self) -> pa.Table:
         """One row per (source, line hash); a row with a null hash holds the source's document count."""

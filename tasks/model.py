@@ -83,6 +83,7 @@ class Metadata:
     published_date: dt.date | None = None
     byline: str | None = None
     source: str | None = None
+    site: str | None = None  # host of an HTML page's own address (canonical link, og:url)
 
 
 @dataclass

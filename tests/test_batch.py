@@ -23,7 +23,7 @@ def staged_rows(summary, table: str) -> list[dict]:
 def test_one_bad_file_becomes_an_error_reject_and_the_rest_is_cleaned(corpus, tmp_path, monkeypatch) -> None:
     real = batch.clean_document
 
-    def flaky(data, name, config=None, repeated=None):
+    def flaky(data, name, config=None, repeated=None, site_repeated=None):
         if name.endswith("tram.txt"):
             raise ValueError("table is broken\nsecond line")
         return real(data, name, config)
@@ -39,7 +39,7 @@ def test_one_bad_file_becomes_an_error_reject_and_the_rest_is_cleaned(corpus, tm
 
 
 def test_reject_error_keeps_its_reason_and_sha(corpus, tmp_path, monkeypatch) -> None:
-    def refuse(data, name, config=None, repeated=None):
+    def refuse(data, name, config=None, repeated=None, site_repeated=None):
         raise RejectError("binary", "looks like an image")
 
     monkeypatch.setattr(batch, "clean_document", refuse)

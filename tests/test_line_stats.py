@@ -112,6 +112,55 @@ def test_counts_from_earlier_runs_teach_later_batches(tmp_path: Path) -> None:
     assert rules == {"repeated_line:seen_in=6/6"}
 
 
+def page(i: int, site: str) -> str:
+    """An article page whose own address is on ``site``, the shared footer in its article body."""
+    paragraphs = "".join(f"<p>{para}</p>" for para in article(i).split("\n\n")[1:])
+    return (f'<html><head><title>Council decides on {TOPICS[i]}</title>'
+            f'<link rel="canonical" href="https://www.{site}/news/{i}"></head>'
+            f"<body><article><h1>Council decides on {TOPICS[i]}</h1>{paragraphs}</article></body></html>")
+
+
+def write_pages(root: Path, site: str, folders: int, per_folder: int) -> None:
+    """``folders * per_folder`` pages of ``site``, too few per folder for the folder to teach anything."""
+    for i in range(folders * per_folder):
+        folder = root / f"crawl-{i // per_folder}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"page-{i:02d}.html").write_text(page(i, site), "utf-8")
+
+
+def test_pages_of_one_site_spread_over_folders_teach_their_footer(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    write_pages(root, "harbour.example", folders=4, per_folder=2)
+    summary = process_batch(list(walk_root(root)), {}, str(tmp_path / "staging"), "run-1")
+    repeated = [r for r in removed_rows(summary) if r["category"] == "repeated_line"]
+    assert {r["text"] for r in repeated} == {FOOTER} and len(repeated) == 8
+    assert {r["rule"] for r in repeated} == {"repeated_line:seen_in=8/8"}
+    assert summary.line_counts.sources["site:harbour.example"].n_docs == 8
+
+
+def test_text_files_over_many_small_folders_teach_nothing(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    for folder in range(4):
+        write_source(root, f"crawl-{folder}", 2, start=2 * folder)
+    summary = process_batch(list(walk_root(root)), {}, str(tmp_path / "staging"), "run-1")
+    assert not [r for r in removed_rows(summary) if r["category"] == "repeated_line"]
+
+
+def test_a_site_learnt_in_an_earlier_run_teaches_a_page_in_a_new_folder(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    write_pages(root, "harbour.example", folders=3, per_folder=2)
+    first = process_batch(list(walk_root(root)), {}, str(tmp_path / "s1"), "run-1")
+    stats = LineStats()
+    stats.merge(first.line_counts)
+    (root / "new").mkdir()
+    (root / "new" / "page.html").write_text(page(10, "harbour.example"), "utf-8")
+    later = [r for r in walk_root(root) if r.rel_path.startswith("new/")]
+    prior = stats.sites_and_folders(["new"])
+    second = process_batch(later, {}, str(tmp_path / "s2"), "run-2", prior=prior)
+    assert [r["rule"] for r in removed_rows(second) if r["category"] == "repeated_line"] == [
+        "repeated_line:seen_in=7/7"]  # six pages before, and this one
+
+
 def test_repetition_never_takes_the_only_body() -> None:
     texts = ["Share this article", "The hall is closed today", "© 2024 Harbour Lane Weekly"]
     lines = [Line(no, text) for no, text in enumerate(texts, 1)]
