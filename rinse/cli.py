@@ -144,9 +144,12 @@ def command_run(args: argparse.Namespace) -> int:
     check_run_possible(inputs, args.warehouse)
     with warehouse_held(args.warehouse, args.wait), early_temporary_server() as wait_for_api:
         from flows.clean_corpus import clean_corpus_for
+        from tasks.clean import warm_up
 
         clean = clean_corpus_for(args.workers, args.dask_address)
-        wait_for_api()
+        if wait_for_api:
+            warm_up()  # the language model and OpenCC tables load while the server starts
+            wait_for_api()
         totals = clean(inputs=inputs, warehouse=args.warehouse, workers=args.workers, lock_held=True,
                        **batch_options(args))
     print(format_summary(totals))

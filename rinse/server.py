@@ -170,12 +170,13 @@ def prefect_home(env: dict[str, str] | None = None) -> Path:
 
 
 @contextmanager
-def early_temporary_server() -> Iterator[Callable[[], None]]:
+def early_temporary_server() -> Iterator[Callable[[], None] | None]:
     """The temporary Prefect server a run without ``PREFECT_API_URL`` needs, started first thing.
 
     Prefect would start the same server when the flow begins, after its own imports: starting
     it before anything is imported lets its start-up (about 5 s) overlap ours.  Yields a
-    function that waits for the server's health check; call it before the flow.  With an API
+    function that waits for the server's health check (call it before the flow), or ``None``
+    when no server was started here.  With an API
     URL in the environment, a profile or a settings file (or ephemeral mode off), no server is
     started here and Prefect does what it always does.
     """
@@ -191,7 +192,7 @@ def early_temporary_server() -> Iterator[Callable[[], None]]:
         if process is None or settings.api.url or not settings.server.ephemeral.enabled:
             if process is not None:
                 stop_server(process)
-            yield lambda: None
+            yield None
             return
         with temporary_settings(updates={PREFECT_API_URL: api}):
             yield lambda: wait_healthy(api, HEALTH_TIMEOUT, process, log)

@@ -42,6 +42,15 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
+WARM_UP_TEXT = ("Der Stadtrat hat am Dienstag den Plan für die neue Brücke genehmigt.\n\n"
+                "港島電車由下月起增設深夜班次。\n\n图书馆周末延长开放时间。\n")
+
+
+def warm_up() -> None:
+    """Load what cleaning loads on first use (the language model, OpenCC's tables): about a second."""
+    clean_document(WARM_UP_TEXT.encode(), "warm-up.txt")
+
+
 def clean_document(data: bytes, name: str, config: CleanConfig = CleanConfig(),
                    repeated: Repeated | None = None, site_repeated: Mapping[str, Repeated] | None = None
                    ) -> CleanDocument:

@@ -109,3 +109,14 @@ def test_a_failed_batch_rejects_new_files_and_keeps_the_current_rows(corpus, tmp
         ("error", "batch 5 failed: TimeoutError: took too long")}
     assert (summary.n_files, summary.n_unchanged, summary.n_rejected) == (4, 1, 3)
     assert summary.staged["rejects"].endswith("rejects-000005.parquet")
+
+
+def test_warm_up_loads_what_cleaning_loads_on_first_use() -> None:
+    from tasks import language
+    from tasks.clean import warm_up
+
+    language._identifier.cache_clear()
+    language._converter.cache_clear()
+    warm_up()
+    assert language._identifier.cache_info().currsize == 1
+    assert language._converter.cache_info().currsize == 2
