@@ -10,6 +10,8 @@ Contenders:
 
 * ``floor``: read, decode (UTF-8 else charset-normalizer), ftfy with CJK-safe settings behind the
   ``ftfy.badness.is_bad`` fast path, split lines, one zstd Parquet table; one process.
+* ``core-1``: rinse's cleaning alone, ``process_batch`` over the same batches in one process (no
+  Prefect, no warehouse commit): ``rinse-1`` minus this is what orchestration and start-up cost.
 * ``rinse-1`` / ``rinse-N``: ``rinse run --input CORPUS --warehouse FRESH --workers 1|N``.  The wall
   time includes interpreter start-up and Prefect's ephemeral API server; the flow's own duration
   (``finished_at - started_at`` in ``WAREHOUSE/runs``) is printed beside it.
@@ -138,11 +140,28 @@ def run_datatrove(corpus: Path, out_dir: Path, workers: int) -> dict:
     return {"documents": ds.dataset(out_dir / "documents", format="parquet").count_rows()}
 
 
+def run_core(corpus: Path, out_dir: Path) -> dict:
+    """rinse's cleaning alone: ``process_batch`` over the batches ``rinse run --workers 1`` makes,
+    in one process, staged Parquet kept (no Prefect, no commit to a warehouse)."""
+    sys.path.insert(0, str(REPO))
+    from tasks.batch import process_batch
+    from tasks.discover import batches, walk_root
+
+    n_docs = 0
+    for batch_no, refs in enumerate(batches(walk_root(str(corpus)))):
+        summary = process_batch(refs, {}, str(out_dir), "bench", batch_no)
+        n_docs += summary.n_documents + summary.n_rejected
+    return {"documents": n_docs}
+
+
 def child_main(argv: list[str]) -> None:
-    """``child floor|datatrove CORPUS OUT [WORKERS]``: run one contender, print its counts as JSON."""
+    """``child floor|core|datatrove CORPUS OUT [WORKERS]``: run one contender, print its counts as JSON."""
     kind, corpus, out_dir = argv[0], Path(argv[1]), Path(argv[2])
     out_dir.mkdir(parents=True, exist_ok=True)
-    counts = run_floor(corpus, out_dir) if kind == "floor" else run_datatrove(corpus, out_dir, int(argv[3]))
+    if kind == "datatrove":
+        counts = run_datatrove(corpus, out_dir, int(argv[3]))
+    else:
+        counts = (run_floor if kind == "floor" else run_core)(corpus, out_dir)
     print(json.dumps(counts))
 
 
@@ -298,11 +317,12 @@ def run_child(name: str, kind: str, corpus: Path, work: Path, workers: int) -> R
 
 
 def run_contender(name: str, corpus: Path, work: Path, workers: int) -> Result:
-    """Run one named contender (``floor``, ``rinse-1``, ``rinse-N``, ``datatrove-1``, ``datatrove-N``)."""
+    """Run one named contender (``floor``, ``core-1``, ``rinse-1``, ``rinse-N``, ``datatrove-1``,
+    ``datatrove-N``)."""
     family, _, width = name.partition("-")
     n_workers = 1 if width == "1" else workers
-    if family == "floor":
-        return run_child(name, "floor", corpus, work, 1)
+    if family in ("floor", "core"):
+        return run_child(name, family, corpus, work, 1)
     if family == "rinse":
         reason = rinse_unavailable()
         return Result(name, note=reason) if reason else run_rinse(name, corpus, work, n_workers)
@@ -378,6 +398,11 @@ def target_lines(results: list[Result], n_bytes: int) -> list[str]:
         flow = f", by flow time {flow_a / flow_b:.2f}" if flow_a and flow_b else ""
         lines.append(f"  {a.name} / {b.name} MB/s: {wall:.2f}{flow} (target >= {minimum}: "
                      f"{'met' if wall >= minimum else 'NOT met'})")
+    core, rinse_1 = by_contender.get("core-1"), by_contender.get("rinse-1")
+    if core and rinse_1 and mb_per_s(core, n_bytes) and mb_per_s(rinse_1, n_bytes):
+        share = 1 - core.measured.seconds / rinse_1.measured.seconds
+        lines.append(f"  rinse-1 time beyond its cleaning (Prefect, start-up, commits): {share:.1%} "
+                     f"of its wall time ({rinse_1.measured.seconds - core.measured.seconds:.1f} s)")
     return ["targets:", *lines] if lines else []
 
 
@@ -422,7 +447,7 @@ def main() -> None:
                         help="workers for the -N contenders (default: all CPUs)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--contenders", nargs="+", default=["floor", "rinse-1", "rinse-N", "datatrove-N"],
-                        choices=["floor", "rinse-1", "rinse-N", "datatrove-1", "datatrove-N"])
+                        choices=["floor", "core-1", "rinse-1", "rinse-N", "datatrove-1", "datatrove-N"])
     parser.add_argument("--workdir", type=Path, help="keep corpora and outputs here (default: a temp dir)")
     args = parser.parse_args()
 
