@@ -63,6 +63,7 @@ BODY_NAME = re.compile(
 BODY_SHARE = 0.5
 # Above the body, a block with this much unlinked text is the article's lede, not header furniture.
 LEDE = 300
+ENDS_SENTENCE = re.compile(r"[.!?。！？][\"'”’)）]?$")
 NEVER_CHROME_TAGS = frozenset(("html", "body", "main", "article", "form", "text"))
 
 # Share of the page's prose a region named by a weak (strong) word must hold to count as a layout wrapper.
@@ -257,6 +258,23 @@ def body_span(page: Page, chrome: list[str | None], top: int) -> tuple[int, int]
     return top, stop
 
 
+def is_lede(page: Page, block: Block, first: int) -> bool:
+    """Above the body, the article's lede: a block with a paragraph's worth of unlinked text, or a
+    summary paragraph (sentence-ended prose, no heading) alone in the element right before the body's."""
+    if block.owner >= first:
+        return False
+    if block.weight - block.link_weight >= LEDE:
+        return True
+    if block.hint or not has_prose(block) or block.link_density >= SIBLING_LINK_DENSE:
+        return False
+    body_parent, index = page.elements[first].parent, block.owner
+    while index >= 0 and page.elements[index].parent != body_parent:
+        index = page.elements[index].parent
+    if index < 0 or page.elements[index].end != first or not ENDS_SENTENCE.search(block.text):
+        return False
+    return sum(index <= other.owner < first for other in page.blocks) == 1
+
+
 def sibling_paragraph(page: Page, block: Block, top: int) -> bool:
     """A ``<p>`` of prose right beside the main container belongs with it (as in Readability)."""
     element = page.elements[block.owner]
@@ -282,7 +300,7 @@ def judge_blocks(page: Page) -> tuple[int, list[Verdict]]:
                 verdicts.append(Verdict(None, "html.main_sibling"))
             else:
                 verdicts.append(Verdict(chrome[owner] or _outside_category(block), "html.outside_main"))
-        elif not first <= owner < end and not (owner < first and block.weight - block.link_weight >= LEDE):
+        elif not first <= owner < end and not is_lede(page, block, first):
             verdicts.append(Verdict(chrome[owner] or _outside_category(block), "html.outside_body"))
         elif inside[owner] or (owner != top and regions[owner]):
             verdicts.append(Verdict(inside[owner] or regions[owner], "html.chrome_region"))

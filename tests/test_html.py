@@ -270,6 +270,18 @@ def test_long_lede_above_the_article_body_is_kept():
     assert texts(page)[:2] == ["Council expands night bus network", LEDE]
 
 
+SUMMARY = "Four new night bus routes will run until three in the morning from next spring, the council said."
+
+
+def test_summary_paragraph_right_before_the_article_body_is_kept():
+    page = BODY_NAMED_PAGE.replace('<div itemprop="articleBody">',
+                                   f'<div class="summary">{SUMMARY}</div><div itemprop="articleBody">')
+    assert texts(page)[:3] == ["Council expands night bus network", SUMMARY, PROSE_EN]
+    # Sharing its element with the byline, the same paragraph is header furniture.
+    page = BODY_NAMED_PAGE.replace("By Jane Smith, transport reporter", f"By Jane Smith<p>{SUMMARY}</p>")
+    assert SUMMARY not in texts(page)
+
+
 def test_time_element_text_gives_the_date():
     page = f"<html><body><article><h1>Night buses</h1><time>Published on August 19, 2019</time><p>{PROSE_EN}"
     assert html.extract(page)[2].published_date == dt.date(2019, 8, 19)
