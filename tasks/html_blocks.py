@@ -78,6 +78,7 @@ class Page:
     elements: list[Element] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     depth: int = 0  # deepest nesting met
+    rules: list[int] = field(default_factory=list)  # per <hr>, the number of blocks before it
 
 
 def text_weight(text: str) -> int:
@@ -180,6 +181,8 @@ def walk(root: etree._Element) -> Page:
                 events.skip_subtree()
             elif tag == "br":
                 walker.flush()
+            elif tag == "hr":
+                walker.page.rules.append(len(walker.page.blocks))
             else:
                 walker.add_text(el.text)
         else:

@@ -81,6 +81,15 @@ LABEL_COST = 1.0
 # The main container grows to its parent while that costs no more than this (a few captions or labels).
 CLIMB_TOLERANCE = 10.0
 LINK_PENALTY = 1.5
+# A press release's closing company profile ("Acme is headquartered in ...", "employs 1,300 people").
+COMPANY_PROFILE = re.compile(
+    r"\b(?:is|are) headquartered in\b|\bemploys (?:around |approximately |about |over |more than |some )?"
+    r"[\d,.]+ (?:people|employees|staff)\b|\b(?:shares|stock) (?:are|is) (?:listed|traded) on\b",
+    re.I,
+)
+ABOUT_LABEL = re.compile(r"^About (?:[A-Z0-9]|the [A-Z])")
+# The profile and what follows it must be a small part of the kept text.
+PROFILE_SHARE = 1 / 3
 MARKUP_LITTER = re.compile(r"</?[a-z][a-z0-9]*(?:\s[^<>]*)?>|\{[^{}]*[;:][^{}]*\}|function\s*\(", re.I)
 
 
@@ -218,6 +227,28 @@ def drop_stranded_labels(blocks: list[Block], verdicts: list[Verdict]) -> None:
             verdicts[index] = Verdict("page_chrome", "html.stranded_label")
 
 
+def drop_company_profile(page: Page, verdicts: list[Verdict]) -> None:
+    """Drop a press release's closing company profile: from the last "About Acme" label or horizontal
+    rule before the first profile sentence to the end, when that tail is a small part of the kept text."""
+    kept = [index for index, verdict in enumerate(verdicts) if verdict.category is None]
+    hit = next((n for n, index in enumerate(kept) if COMPANY_PROFILE.search(page.blocks[index].text)), None)
+    if hit is None:
+        return
+    start = None
+    for n in range(hit, 0, -1):
+        block, previous = page.blocks[kept[n]], kept[n - 1]
+        if (is_short(block) and ABOUT_LABEL.match(block.text)) \
+                or any(previous < rule <= kept[n] for rule in page.rules):
+            start = n
+            break
+    if start is None:
+        return
+    tail = sum(prose_weight(page.blocks[index]) for index in kept[start:])
+    if tail <= PROFILE_SHARE * sum(prose_weight(page.blocks[index]) for index in kept):
+        for index in kept[start:]:
+            verdicts[index] = Verdict("company_profile", "html.company_profile")
+
+
 def main_container(page: Page, chrome: list[str | None]) -> int:
     """Index of the element whose subtree carries the most content value, widened over label-sized
     neighbours."""
@@ -312,6 +343,7 @@ def judge_blocks(page: Page) -> tuple[int, list[Verdict]]:
         else:
             verdicts.append(Verdict(None, "html.main"))
     drop_stranded_labels(page.blocks, verdicts)
+    drop_company_profile(page, verdicts)
     return first, verdicts
 
 

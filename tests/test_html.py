@@ -331,6 +331,32 @@ def test_headline_is_the_heading_like_the_title_not_the_site_name():
     assert "Daily Ledger" not in [line.text for line in lines]
 
 
+PROFILE = "Ledger Transit is headquartered in Harbour City and employs around 1,300 people in 18 countries."
+PRESS_RELEASE = f"""<html><body><div class="entry-content"><h1>Ledger Transit wins night bus contract</h1>
+<p>{PROSE_EN}</p><p>{PROSE_EN_2}</p><p>{PROSE_EN_3}</p><p>{PROSE_EN_4}</p>
+<hr><p>Ledger Transit builds electric buses for cities in Europe and North America.<br>{PROFILE}</p>
+</div></body></html>"""
+
+
+def test_company_profile_closing_a_press_release_is_dropped():
+    lines, removed, _ = html.extract(PRESS_RELEASE)
+    assert lines[-1].text == PROSE_EN_4
+    assert [(r.text, r.category, r.rule) for r in removed] == [
+        ("Ledger Transit builds electric buses for cities in Europe and North America.",
+         "company_profile", "html.company_profile"),
+        (PROFILE, "company_profile", "html.company_profile"),
+    ]
+    # An "About ..." label opens the profile as a rule does.
+    page = PRESS_RELEASE.replace("<hr>", "<h3>About Ledger Transit</h3>")
+    assert texts(page)[-1] == PROSE_EN_4
+
+
+def test_profile_sentence_without_a_break_before_it_or_in_most_of_the_text_is_kept():
+    assert PROFILE in texts(PRESS_RELEASE.replace("<hr>", ""))
+    page = PRESS_RELEASE.replace("<hr>", "").replace(f"<p>{PROSE_EN}</p>", f"<p>{PROSE_EN}</p><hr>")
+    assert PROFILE in texts(page)
+
+
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "external"
 
 
