@@ -306,6 +306,23 @@ def byline(text: str) -> tuple[str, str | None] | None:
     return match.group("name").strip(), org
 
 
+def dated_byline(text: str) -> tuple[str, None] | None:
+    """(author, None) of a name followed by a dateline.
+
+    >>> dated_byline("Chris Davies - Nov 19, 2019, 10:31 pm CST")
+    ('Chris Davies', None)
+    >>> dated_byline("LONDON, Nov 19, 2019") is None, dated_byline("Monday Nov 19, 2019") is None
+    (True, True)
+    """
+    found = find_date(text)
+    if not found or lx.DATELINE_REST.sub("", text[found[1].end():]).strip():
+        return None
+    match = lx.DATED_BYLINE_NAME.match(text[: found[1].start()])
+    if not match or not lx.DATELINE_REST.sub("", match.group("name")).strip():
+        return None
+    return match.group("name"), None
+
+
 # --- stages 2 and 3: position and context -----------------------------------------------------------
 
 
@@ -423,7 +440,7 @@ def read_header(units: Units, meta: Metadata) -> int:
     while k < len(units.spans):
         text = units.texts[k]
         date = None if meta.published_date or meta.byline else dateline(text)
-        author = byline(text)
+        author = byline(text) or dated_byline(text)  # under the headline, a name may lead a date
         if date:
             meta.published_date = date
             source = lx.SOURCE_SUFFIX.search(text)

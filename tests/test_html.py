@@ -357,6 +357,18 @@ def test_profile_sentence_without_a_break_before_it_or_in_most_of_the_text_is_ke
     assert PROFILE in texts(page)
 
 
+def test_name_and_date_under_the_headline_are_a_byline():
+    from tasks.clean import clean_document
+
+    page = f"""<html><body><article><h1>Council expands night bus network</h1>
+<div class="meta">by Jane Smith — Nov 19, 2019, 10:31 pm CST</div><p>{PROSE_EN}</p><p>{PROSE_EN_2}</p>
+</article></body></html>"""
+    doc = clean_document(page.encode(), "page.html")
+    assert [p.text for p in doc.paragraphs] == ["Council expands night bus network", PROSE_EN, PROSE_EN_2]
+    assert [(r.category, r.rule) for r in doc.removed] == [("byline", "byline.header")]
+    assert doc.metadata.byline == "Jane Smith"
+
+
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "external"
 
 
