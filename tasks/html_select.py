@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tasks.classify import photo_caption
 from tasks.html_blocks import Block, Page
 
 
@@ -90,6 +91,8 @@ COMPANY_PROFILE = re.compile(
 ABOUT_LABEL = re.compile(r"^About (?:[A-Z0-9]|the [A-Z])")
 # The profile and what follows it must be a small part of the kept text.
 PROFILE_SHARE = 1 / 3
+# A picture's caption and credit lie within a few blocks of each other.
+FIGURE_BLOCKS = 4
 MARKUP_LITTER = re.compile(r"</?[a-z][a-z0-9]*(?:\s[^<>]*)?>|\{[^{}]*[;:][^{}]*\}|function\s*\(", re.I)
 
 
@@ -249,6 +252,29 @@ def drop_company_profile(page: Page, verdicts: list[Verdict]) -> None:
             verdicts[index] = Verdict("company_profile", "html.company_profile")
 
 
+def figure_of(page: Page, element: int) -> int:
+    """The picture a caption element belongs to: its nearest ``<figure>``, else its parent."""
+    index = element
+    while index >= 0 and page.elements[index].tag != "figure":
+        index = page.elements[index].parent
+    return index if index >= 0 else page.elements[element].parent
+
+
+def drop_credited_captions(page: Page, verdicts: list[Verdict]) -> None:
+    """Drop the caption of a picture that carries a credit line of its own ("Photo: Getty Images"): an
+    agency or stock picture, whose caption describes the picture, not the story."""
+    for index, (block, verdict) in enumerate(zip(page.blocks, verdicts, strict=True)):
+        element = page.elements[block.owner]
+        if verdict.category or not (element.tag == "figcaption" or "caption" in element.attrs) \
+                or photo_caption(block.text):
+            continue
+        figure = figure_of(page, block.owner)
+        inside = range(figure, page.elements[figure].end)
+        nearby = page.blocks[max(0, index - FIGURE_BLOCKS):index] + page.blocks[index + 1:][:FIGURE_BLOCKS]
+        if any(other.owner in inside and photo_caption(other.text) for other in nearby):
+            verdicts[index] = Verdict("photo_caption", "html.credited_caption")
+
+
 def main_container(page: Page, chrome: list[str | None]) -> int:
     """Index of the element whose subtree carries the most content value, widened over label-sized
     neighbours."""
@@ -344,6 +370,7 @@ def judge_blocks(page: Page) -> tuple[int, list[Verdict]]:
             verdicts.append(Verdict(None, "html.main"))
     drop_stranded_labels(page.blocks, verdicts)
     drop_company_profile(page, verdicts)
+    drop_credited_captions(page, verdicts)
     return first, verdicts
 
 

@@ -357,6 +357,31 @@ def test_profile_sentence_without_a_break_before_it_or_in_most_of_the_text_is_ke
     assert PROFILE in texts(page)
 
 
+CAPTION = "Night buses wait at the central depot before the first run of the evening."
+
+
+def figure_page(figure: str) -> str:
+    return f"<html><body><article><p>{PROSE_EN}</p>{figure}<p>{PROSE_EN_2}</p><p>{PROSE_EN_3}</p></article>"
+
+
+@pytest.mark.parametrize("figure", [
+    f'<figure><img src="bus.jpg"><figcaption class="caption">{CAPTION}</figcaption>'
+    '<figcaption class="below-caption">Photo: Getty Images</figcaption></figure>',
+    f'<div class="inline-image"><img src="bus.jpg"><div><div class="imageCaption">{CAPTION}</div>'
+    '<div class="imageCredit">Jane Doe | Bloomberg | Getty Images</div></div></div>',
+])
+def test_caption_of_a_picture_with_its_own_credit_line_is_dropped(figure):
+    lines, removed, _ = html.extract(figure_page(figure))
+    assert CAPTION not in [line.text for line in lines]
+    rows = [(r.text, r.category, r.rule) for r in removed]
+    assert (CAPTION, "photo_caption", "html.credited_caption") in rows
+
+
+def test_caption_without_a_credit_line_is_kept():
+    figure = f'<figure><img src="bus.jpg"><figcaption>{CAPTION}</figcaption></figure>'
+    assert CAPTION in texts(figure_page(figure))
+
+
 def test_name_and_date_under_the_headline_are_a_byline():
     from tasks.clean import clean_document
 
