@@ -93,6 +93,7 @@ ABOUT_LABEL = re.compile(r"^About (?:[A-Z0-9]|the [A-Z])")
 PROFILE_SHARE = 1 / 3
 # A picture's caption and credit lie within a few blocks of each other.
 FIGURE_BLOCKS = 4
+PLAYER_TAGS = frozenset(("iframe", "video", "object", "embed"))
 MARKUP_LITTER = re.compile(r"</?[a-z][a-z0-9]*(?:\s[^<>]*)?>|\{[^{}]*[;:][^{}]*\}|function\s*\(", re.I)
 
 
@@ -260,9 +261,10 @@ def figure_of(page: Page, element: int) -> int:
     return index if index >= 0 else page.elements[element].parent
 
 
-def drop_credited_captions(page: Page, verdicts: list[Verdict]) -> None:
-    """Drop the caption of a picture that carries a credit line of its own ("Photo: Getty Images"): an
-    agency or stock picture, whose caption describes the picture, not the story."""
+def drop_figure_captions(page: Page, verdicts: list[Verdict]) -> None:
+    """Drop captions that describe a picture or a player, not the story: the caption of a picture that
+    carries a credit line of its own ("Photo: Getty Images", an agency or stock picture), and the
+    ``<figcaption>`` of an embedded video player (a figure with a player and no picture)."""
     for index, (block, verdict) in enumerate(zip(page.blocks, verdicts, strict=True)):
         element = page.elements[block.owner]
         if verdict.category or not (element.tag == "figcaption" or "caption" in element.attrs) \
@@ -270,8 +272,11 @@ def drop_credited_captions(page: Page, verdicts: list[Verdict]) -> None:
             continue
         figure = figure_of(page, block.owner)
         inside = range(figure, page.elements[figure].end)
+        tags = {page.elements[other].tag for other in inside}
         nearby = page.blocks[max(0, index - FIGURE_BLOCKS):index] + page.blocks[index + 1:][:FIGURE_BLOCKS]
-        if any(other.owner in inside and photo_caption(other.text) for other in nearby):
+        if element.tag == "figcaption" and tags & PLAYER_TAGS and "img" not in tags:
+            verdicts[index] = Verdict("photo_caption", "html.player_caption")
+        elif any(other.owner in inside and photo_caption(other.text) for other in nearby):
             verdicts[index] = Verdict("photo_caption", "html.credited_caption")
 
 
@@ -370,7 +375,7 @@ def judge_blocks(page: Page) -> tuple[int, list[Verdict]]:
             verdicts.append(Verdict(None, "html.main"))
     drop_stranded_labels(page.blocks, verdicts)
     drop_company_profile(page, verdicts)
-    drop_credited_captions(page, verdicts)
+    drop_figure_captions(page, verdicts)
     return first, verdicts
 
 

@@ -377,6 +377,14 @@ def test_caption_of_a_picture_with_its_own_credit_line_is_dropped(figure):
     assert (CAPTION, "photo_caption", "html.credited_caption") in rows
 
 
+def test_title_of_an_embedded_video_player_is_dropped():
+    figure = '<figure class="embed"><div><iframe src="https://video.example/1"></iframe></div>' \
+             '<figcaption><span class="headline">Council votes on night buses</span></figcaption></figure>'
+    lines, removed, _ = html.extract(figure_page(figure))
+    assert [line.text for line in lines] == [PROSE_EN, PROSE_EN_2, PROSE_EN_3]
+    assert [(r.category, r.rule) for r in removed] == [("photo_caption", "html.player_caption")]
+
+
 def test_caption_without_a_credit_line_is_kept():
     figure = f'<figure><img src="bus.jpg"><figcaption>{CAPTION}</figcaption></figure>'
     assert CAPTION in texts(figure_page(figure))
