@@ -507,7 +507,7 @@ def teaser_headline(text: str) -> bool:
 
 def read_footer(units: Units) -> None:
     """Bottom-up over the last kept units: teaser headlines under a gallery / "Related" label are
-    links, and so is a bare "Related" label above dropped links."""
+    links, and so is a bare "Related" label above dropped links; a bare agency name is the wire's credit."""
     for i in range(len(units.spans) - 1, -1, -1):
         if units.kinds[i] == DROP:
             continue
@@ -518,6 +518,8 @@ def read_footer(units: Units) -> None:
             units.drop(i, Verdict("related_link", "related_link.bare_label"))
         elif above and above.category in LINK_LABELS and teaser_headline(text):
             units.drop(i, Verdict("related_link", "related_link.after_label"))
+        elif lx.BARE_AGENCY.match(text):
+            units.drop(i, Verdict("byline", "byline.closing_agency"))
         else:
             return
 

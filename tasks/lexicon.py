@@ -171,6 +171,8 @@ PHOTO_WORD = en(
     "photo|photos|photograph|picture|pictures|pic|pics|image|images|photo credit|image credit|"
     "picture credit|video|graphic|illustration|file photo"
 )
+# A line that is only an agency's name: at the end of a story, the wire that sent it.
+BARE_AGENCY = re.compile(r"^[(\[—–-]?\s*(?:" + AGENCY + r")\s*[)\]]?\.?$")
 HAN_NAME = r"[" + HAN + r"·]{2,4}"
 HAN_ORG = r"[" + HAN + r"A-Za-z·]{0,16}?"
 CAPTION_EN = (
