@@ -65,6 +65,8 @@ BODY_SHARE = 0.5
 # Above the body, a block with this much unlinked text is the article's lede, not header furniture.
 LEDE = 300
 ENDS_SENTENCE = re.compile(r"[.!?。！？][\"'”’)）]?$")
+# A ``<blockquote>`` of an embedded post from a social network, quoted by the story.
+EMBEDDED_POST = starting_words("twitter-tweet instagram-media tiktok-embed")
 NEVER_CHROME_TAGS = frozenset(("html", "body", "main", "article", "form", "text"))
 
 # Share of the page's prose a region named by a weak (strong) word must hold to count as a layout wrapper.
@@ -160,17 +162,24 @@ def chrome_regions(page: Page) -> list[str | None]:
     for block in page.blocks:
         clean[block.owner] += prose_weight(block)
         paragraphs[block.owner] += not is_short(block) and prose_weight(block) > 0
+    text = subtree_sums(page, [float(block.weight) for block in page.blocks])
+    posted = [0.0] * len(page.elements)  # the part of ``text`` inside embedded social posts
     regions: list[str | None] = [None] * len(page.elements)
     for index in range(len(page.elements) - 1, -1, -1):
         element = page.elements[index]
         category, strong = ("hidden", True) if element.hidden else chrome_category(element.tag, element.attrs)
         wrapper = clean[index] >= WRAPPER_SHARE[strong] * total and paragraphs[index] >= WRAPPER_PARAGRAPHS
-        if category and not wrapper:
+        if element.tag == "blockquote" and EMBEDDED_POST.search(element.attrs):
+            posted[index] = text[index]
+        # A box that holds nothing but an embedded post ("article-widget tweet") frames quoted content.
+        framing = category != "hidden" and text[index] > 0 and posted[index] == text[index]
+        if category and not wrapper and not framing:
             regions[index] = category
             clean[index], paragraphs[index] = 0.0, 0
         if element.parent >= 0:
             clean[element.parent] += clean[index]
             paragraphs[element.parent] += paragraphs[index]
+            posted[element.parent] += posted[index]
     return regions
 
 

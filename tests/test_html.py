@@ -390,6 +390,18 @@ def test_caption_without_a_credit_line_is_kept():
     assert CAPTION in texts(figure_page(figure))
 
 
+TWEET = '<blockquote class="twitter-tweet"><p>Welcome to the club, Jose.</p>— Spurs (@Spurs) ' \
+        '<a href="https://twitter.com/x">November 20, 2019</a></blockquote>'
+
+
+def test_embedded_post_quoted_in_the_story_is_kept_even_in_a_widget_box():
+    box = f'<div class="article-widget article-tweet"><div class="inner">{TWEET}</div></div>'
+    kept = texts(figure_page(box))
+    assert "Welcome to the club, Jose." in kept
+    sidebar = f'<div class="widget">{TWEET}<a href="/more">More from our feed</a></div>'
+    assert "Welcome to the club, Jose." not in texts(figure_page(sidebar))
+
+
 def test_name_and_date_under_the_headline_are_a_byline():
     from tasks.clean import clean_document
 
