@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -95,6 +96,7 @@ ABOUT_LABEL = re.compile(r"^About (?:[A-Z0-9]|the [A-Z])")
 PROFILE_SHARE = 1 / 3
 # A picture's caption and credit lie within a few blocks of each other.
 FIGURE_BLOCKS = 4
+FIGURE_ELEMENTS = 200  # a larger box is a section of the page, not a picture's
 PLAYER_TAGS = frozenset(("iframe", "video", "object", "embed"))
 MARKUP_LITTER = re.compile(r"</?[a-z][a-z0-9]*(?:\s[^<>]*)?>|\{[^{}]*[;:][^{}]*\}|function\s*\(", re.I)
 
@@ -251,7 +253,7 @@ def drop_company_profile(page: Page, verdicts: list[Verdict]) -> None:
     for n in range(hit, 0, -1):
         block, previous = page.blocks[kept[n]], kept[n - 1]
         if (is_short(block) and ABOUT_LABEL.match(block.text)) \
-                or any(previous < rule <= kept[n] for rule in page.rules):
+                or bisect.bisect_right(page.rules, previous) < bisect.bisect_right(page.rules, kept[n]):
             start = n
             break
     if start is None:
@@ -281,6 +283,8 @@ def drop_figure_captions(page: Page, verdicts: list[Verdict]) -> None:
             continue
         figure = figure_of(page, block.owner)
         inside = range(figure, page.elements[figure].end)
+        if len(inside) > FIGURE_ELEMENTS:
+            continue
         tags = {page.elements[other].tag for other in inside}
         nearby = page.blocks[max(0, index - FIGURE_BLOCKS):index] + page.blocks[index + 1:][:FIGURE_BLOCKS]
         if element.tag == "figcaption" and tags & PLAYER_TAGS and "img" not in tags:
@@ -329,21 +333,24 @@ def body_span(page: Page, chrome: list[str | None], top: int) -> tuple[int, int]
     return top, stop
 
 
-def is_lede(page: Page, block: Block, first: int) -> bool:
-    """Above the body, the article's lede: a block with a paragraph's worth of unlinked text, or a
-    summary paragraph (sentence-ended prose, no heading) alone in the element right before the body's."""
+def summary_block(page: Page, first: int) -> Block | None:
+    """The only block of the element right before the body's, under the same parent (a summary box)."""
+    parent, index = page.elements[first].parent, first - 1
+    while index > parent and page.elements[index].parent != parent:
+        index = page.elements[index].parent
+    inside = [block for block in page.blocks if index <= block.owner < first] if index > parent else []
+    return inside[0] if len(inside) == 1 else None
+
+
+def is_lede(block: Block, first: int, summary: Block | None) -> bool:
+    """Above the body, the article's lede: a block with a paragraph's worth of unlinked text, or the
+    summary box's paragraph (sentence-ended prose, no heading)."""
     if block.owner >= first:
         return False
     if block.weight - block.link_weight >= LEDE:
         return True
-    if block.hint or not has_prose(block) or block.link_density >= SIBLING_LINK_DENSE:
-        return False
-    body_parent, index = page.elements[first].parent, block.owner
-    while index >= 0 and page.elements[index].parent != body_parent:
-        index = page.elements[index].parent
-    if index < 0 or page.elements[index].end != first or not ENDS_SENTENCE.search(block.text):
-        return False
-    return sum(index <= other.owner < first for other in page.blocks) == 1
+    return block is summary and not block.hint and has_prose(block) \
+        and block.link_density < SIBLING_LINK_DENSE and bool(ENDS_SENTENCE.search(block.text))
 
 
 def sibling_paragraph(page: Page, block: Block, top: int) -> bool:
@@ -363,6 +370,7 @@ def judge_blocks(page: Page) -> tuple[int, list[Verdict]]:
     top = main_container(page, chrome)
     inside = inherited_regions(page, regions, top)
     first, end = body_span(page, chrome, top)
+    summary = summary_block(page, first)
     verdicts = []
     for block in page.blocks:
         owner = block.owner
@@ -371,7 +379,7 @@ def judge_blocks(page: Page) -> tuple[int, list[Verdict]]:
                 verdicts.append(Verdict(None, "html.main_sibling"))
             else:
                 verdicts.append(Verdict(chrome[owner] or _outside_category(block), "html.outside_main"))
-        elif not first <= owner < end and not is_lede(page, block, first):
+        elif not first <= owner < end and not is_lede(block, first, summary):
             verdicts.append(Verdict(chrome[owner] or _outside_category(block), "html.outside_body"))
         elif inside[owner] or (owner != top and regions[owner]):
             verdicts.append(Verdict(inside[owner] or regions[owner], "html.chrome_region"))
