@@ -269,6 +269,8 @@ NEWSLETTER = re.compile(
     r"|^follow\b.{0,60}\bon " + SOCIAL + r"\b.{0,30}\b" + SOCIAL + r"\b"
     r"|^(?:like|liked|enjoy|enjoyed|love|loved) (?:this|the|our) (?:story|article|post|piece)\?"
     r"|\b(?:delivered|straight) to your inbox\b|\benter your e-?mail\b|\b(?:daily|weekly) digest\b"
+    # a magazine's subscription offer: "12 issues for £11.99"
+    r"|\b\d+ (?:issues|editions) for (?:just |only )?[£$€]\s?\d"
     r"|^(?:get|receive) (?:our|the) (?:free )?(?:daily|weekly|morning|evening) "
     r"(?:briefing|newsletter|e-?mail)"
     r"|^join [\d,.]+k? (?:other )?(?:readers|subscribers)\b"

@@ -414,6 +414,19 @@ def test_name_and_date_under_the_headline_are_a_byline():
     assert doc.metadata.byline == "Jane Smith"
 
 
+def test_subscription_offer_and_closing_agency_name_are_dropped():
+    from tasks.clean import clean_document
+
+    offer = "Get Bike Monthly through your door every month. 12 issues for £11.99. Click here for more."
+    page = f"""<html><body><article><h1>Council expands night bus network</h1><p>{PROSE_EN}</p>
+<p>{PROSE_EN_2}</p><p>{offer}</p><div class="byline">Reuters</div></article></body></html>"""
+    doc = clean_document(page.encode(), "page.html")
+    assert [p.text for p in doc.paragraphs] == ["Council expands night bus network", PROSE_EN, PROSE_EN_2]
+    assert [(r.text, r.category, r.rule) for r in doc.removed] == [
+        (offer, "newsletter", "newsletter.lexicon"), ("Reuters", "byline", "byline.closing_agency"),
+    ]
+
+
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "external"
 
 
