@@ -101,13 +101,21 @@ def document_keys(texts: Iterable[str]) -> frozenset[int]:
 class SourceStats:
     n_docs: int = 0
     seen: Counter = field(default_factory=Counter)
+    # ``repeated()`` until the counts change: it is asked once or twice per document
+    _repeated: dict[int, tuple[int, int]] | None = field(default=None, repr=False, compare=False)
+
+    def add(self, n_docs: int, seen: Mapping[int, int]) -> None:
+        self.n_docs += n_docs
+        self.seen.update(seen)
+        self._repeated = None
 
     def repeated(self) -> dict[int, tuple[int, int]]:
         """The lines seen often enough to be candidates for ``repeated_line``."""
-        if self.n_docs < MIN_DOCS:
-            return {}
-        return {key: (k, self.n_docs) for key, k in self.seen.items()
+        if self._repeated is None:
+            self._repeated = {} if self.n_docs < MIN_DOCS else {
+                key: (k, self.n_docs) for key, k in self.seen.items()
                 if k >= MIN_SEEN and k >= MIN_SHARE * self.n_docs}
+        return self._repeated
 
 
 @dataclass
@@ -117,16 +125,13 @@ class LineStats:
     sources: dict[str, SourceStats] = field(default_factory=dict)
 
     def add_document(self, source: str, keys: Iterable[int]) -> None:
-        stats = self.sources.setdefault(source, SourceStats())
-        stats.n_docs += 1
-        stats.seen.update(keys)
+        self.sources.setdefault(source, SourceStats()).add(1, Counter(keys))
 
     def merge(self, other: LineStats) -> None:
         """Add ``other``'s counts, then keep each source within ``MAX_KEYS_PER_SOURCE`` hashes."""
         for source, theirs in other.sources.items():
             mine = self.sources.setdefault(source, SourceStats())
-            mine.n_docs += theirs.n_docs
-            mine.seen.update(theirs.seen)
+            mine.add(theirs.n_docs, theirs.seen)
             if len(mine.seen) > MAX_KEYS_PER_SOURCE:
                 mine.seen = Counter(dict(mine.seen.most_common(MAX_KEYS_PER_SOURCE)))
 
