@@ -14,20 +14,27 @@ from functools import lru_cache
 
 from tasks.model import Paragraph
 
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
-KANA = re.compile(r"[\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff]")
-HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
-LETTER = re.compile(r"[^\W\d_]")
+KANA_RANGES = r"\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff"
+HANGUL_RANGES = r"\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
+# Runs of characters of one kind, for ``count``: a run per match is several times faster than a
+# character per match.
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
+KANA = re.compile(f"[{KANA_RANGES}]+")
+HANGUL = re.compile(f"[{HANGUL_RANGES}]+")
+KANA_OR_HANGUL = re.compile(f"[{KANA_RANGES}{HANGUL_RANGES}]")
+LETTER = re.compile(r"[^\W\d_]+")
 # Alphabets (other than Latin) whose text py3langid classifies.
-ALPHABETS = (
-    ("Cyrl", re.compile(r"[\u0400-\u04ff]")),
-    ("Grek", re.compile(r"[\u0370-\u03ff]")),
-    ("Arab", re.compile(r"[\u0600-\u06ff\u0750-\u077f]")),
-    ("Hebr", re.compile(r"[\u0590-\u05ff]")),
-    ("Deva", re.compile(r"[\u0900-\u097f]")),
-    ("Thai", re.compile(r"[\u0e00-\u0e7f]")),
+ALPHABET_RANGES = (
+    ("Cyrl", r"\u0400-\u04ff"),
+    ("Grek", r"\u0370-\u03ff"),
+    ("Arab", r"\u0600-\u06ff\u0750-\u077f"),
+    ("Hebr", r"\u0590-\u05ff"),
+    ("Deva", r"\u0900-\u097f"),
+    ("Thai", r"\u0e00-\u0e7f"),
 )
-ASCII_LETTER = re.compile(r"[A-Za-z]")
+ALPHABETS = tuple((name, re.compile(f"[{ranges}]+")) for name, ranges in ALPHABET_RANGES)
+ANY_ALPHABET = re.compile("[" + "".join(ranges for _, ranges in ALPHABET_RANGES) + "]")
+ASCII_LETTER = re.compile(r"[A-Za-z]+")
 ASCII_WORD = re.compile(r"[a-z']+")
 # Function words frequent in English and rare as words of other Latin-script languages.
 ENGLISH_FUNCTION_WORDS = frozenset(
@@ -41,6 +48,15 @@ MIN_LETTERS = 20  # fewer letters than this (Latin, Cyrillic ...) is too short t
 MIN_HAN = 2
 MIN_PROBABILITY = 0.5
 SAMPLE_CHARS = 4000  # the head of a long text is enough to tell
+
+
+def count(runs: re.Pattern[str], text: str) -> int:
+    """How many characters of ``text`` the runs matched by ``runs`` cover.
+
+    >>> count(HAN, "苹果CEO库克表示，iPhone 15 Pro销量超出预期。"), count(LETTER, "iPhone 15 Pro销量")
+    (12, 11)
+    """
+    return sum(map(len, runs.findall(text)))
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +89,7 @@ def changed_chars(text: str, config: str) -> int:
         return 0
     if len(converted) != len(text):
         converted = "".join(_converter(config).convert(ch) for ch in text)
-    return sum(a != b for a, b in zip(text, converted, strict=False))
+    return sum(map(str.__ne__, text, converted))
 
 
 def han_script(text: str) -> str:
@@ -93,7 +109,7 @@ def classify_alphabetic(text: str, script: str, letters: int) -> tuple[str, str,
     Latin text that plainly reads as English is English without asking the model (the model
     costs more than the rest of the cleaning of an English paragraph).
     """
-    if not letters:
+    if letters <= 0:
         return (*UNDETERMINED, False)
     if letters < MIN_LETTERS:
         return "und", script, False
@@ -103,6 +119,34 @@ def classify_alphabetic(text: str, script: str, letters: int) -> tuple[str, str,
     if probability < MIN_PROBABILITY:
         return "und", script, False
     return lang, script, True
+
+
+def cjk_counts(sample: str) -> tuple[int, int, int]:
+    """Han, kana and Hangul characters of ``sample`` (kana and Hangul, absent from most Chinese
+    text, are counted only when there are some).
+
+    >>> cjk_counts("索尼（ソニー）公司今天在东京发布新主机"), cjk_counts("서울 중앙지방법원은 오늘")
+    ((14, 3, 0), (0, 0, 11))
+    """
+    han = count(HAN, sample)
+    if not KANA_OR_HANGUL.search(sample):
+        return han, 0, 0
+    return han, count(KANA, sample), count(HANGUL, sample)
+
+
+def mostly_cjk(sample: str, cjk: int) -> bool:
+    """At least ``MIN_HAN`` CJK characters and no more than twice as many other letters.
+
+    Letters are counted only when needed: they are at most as many as the characters.
+    """
+    return cjk >= MIN_HAN and (cjk * 3 >= len(sample) or cjk * 3 >= count(LETTER, sample))
+
+
+def alphabet(sample: str, letters: int) -> str | None:
+    """The alphabet (other than Latin) of at least half the ``letters`` of ``sample``, if any."""
+    if not ANY_ALPHABET.search(sample):
+        return None
+    return next((name for name, runs in ALPHABETS if count(runs, sample) * 2 >= letters), None)
 
 
 def cjk_language(sample: str, han: int, kana: int, hangul: int, han_variant: bool = True
@@ -121,13 +165,13 @@ def identify_with_confidence(text: str, han_variant: bool = True) -> tuple[str, 
     ``Hant`` (two OpenCC conversions) when only the language is wanted."""
     sample = text[:SAMPLE_CHARS]
     if sample.isascii():
-        return classify_alphabetic(sample, "Latn", len(ASCII_LETTER.findall(sample)))
-    han, kana, hangul = (len(p.findall(sample)) for p in (HAN, KANA, HANGUL))
-    letters, cjk = len(LETTER.findall(sample)), han + kana + hangul
-    if cjk * 2 >= letters - cjk and cjk >= MIN_HAN:
+        return classify_alphabetic(sample, "Latn", count(ASCII_LETTER, sample))
+    han, kana, hangul = cjk_counts(sample)
+    cjk = han + kana + hangul
+    if mostly_cjk(sample, cjk):
         return cjk_language(sample, han, kana, hangul, han_variant)
-    script = next((name for name, pattern in ALPHABETS if len(pattern.findall(sample)) * 2 >= letters), None)
-    lang, script, sure = classify_alphabetic(sample, script or "Latn", letters - cjk)
+    letters = count(LETTER, sample)
+    lang, script, sure = classify_alphabetic(sample, alphabet(sample, letters) or "Latn", letters - cjk)
     if lang in CJK_LANGUAGES and cjk >= MIN_HAN:  # e.g. a Chinese article full of code
         return cjk_language(sample, han, kana, hangul, han_variant)
     return lang, script, sure
@@ -168,5 +212,5 @@ def reads_as_english(text: str) -> bool:
     False
     """
     words = ASCII_WORD.findall(text[:SAMPLE_CHARS].lower())
-    hits = sum(word in ENGLISH_FUNCTION_WORDS for word in words)
+    hits = sum(map(ENGLISH_FUNCTION_WORDS.__contains__, words))
     return hits >= 3 and hits * 5 >= len(words)

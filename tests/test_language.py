@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.language import han_script, identify, identify_document, to_simplified
+from tasks.language import (
+    HAN,
+    LETTER,
+    alphabet,
+    cjk_counts,
+    count,
+    han_script,
+    identify,
+    identify_document,
+    mostly_cjk,
+    to_simplified,
+)
 from tasks.model import Paragraph
 
 
@@ -84,3 +95,33 @@ def test_empty_document() -> None:
 
 def test_chinese_naming_a_japanese_brand_in_katakana_is_still_chinese() -> None:
     assert identify("索尼（ソニー）公司今天在东京发布了新一代游戏主机，售价约为五百美元。") == ("zh", "Hans")
+
+
+def test_count_covers_every_character_of_the_runs() -> None:
+    text = "苹果CEO库克表示，iPhone 15 Pro在中国市场的销量超出预期。"
+    assert count(HAN, text) == sum("\u4e00" <= ch <= "\u9fff" for ch in text) == 18
+    assert count(LETTER, "Premier Li Qiang (李强) said") == 20
+
+
+def test_cjk_counts() -> None:
+    assert cjk_counts("外交部发言人表示，中方坚决反对任何形式的单边制裁。") == (23, 0, 0)
+    assert cjk_counts("東京証券取引所は本日、株価が大幅に上昇したと発表しました。") == (17, 10, 0)
+    assert cjk_counts("The ministry said on Tuesday.") == (0, 0, 0)
+
+
+def test_mostly_cjk() -> None:
+    assert mostly_cjk("苹果CEO库克表示，iPhone 15 Pro在中国市场的销量超出预期。", 18)
+    text = "Premier Li Qiang (李强) told the World Economic Forum that China's economy grew 5.2% last year."
+    assert not mostly_cjk(text, 2)
+    assert not mostly_cjk("李", 1)
+
+
+def test_alphabet() -> None:
+    text = "Правительство России сообщило во вторник о росте производства."
+    assert alphabet(text, sum(ch.isalpha() for ch in text)) == "Cyrl"
+    assert alphabet("Le gouvernement français a annoncé mardi une réforme.", 44) is None
+    assert alphabet("Putin (Путин) said on Tuesday that talks would resume.", 41) is None
+
+
+def test_a_lone_mark_is_undetermined_not_cyrillic() -> None:
+    assert identify("・") == ("und", "Zyyy")
