@@ -112,22 +112,33 @@ def share_widget(text: str) -> Verdict | None:
     return None
 
 
+def has_email(text: str) -> bool:
+    """An e-mail address in ``text`` (looked for only when there is an "@").
+
+    >>> has_email("报料邮箱：news@example.cn"), has_email("Meet us @ the town hall")
+    (True, False)
+    """
+    return "@" in text and lx.EMAIL.search(text) is not None
+
+
 def hotline(text: str) -> Verdict | None:
     """A tip line / newsroom contact: contact words and a phone number or e-mail address.
 
     Reported speech ("Police said anyone … should email …") is news, not a contact line.
     """
-    if len(text) > 120 or SENTENCE_END.search(text) and not lx.EMAIL.search(text):
+    if len(text) > 120:
         return None
-    if lx.REPORTED_SPEECH.search(text):
+    email = has_email(text)
+    if SENTENCE_END.search(text) and not email or lx.REPORTED_SPEECH.search(text):
         return None
-    if lx.HOTLINE_WORDS.search(text) and (lx.PHONE.search(text) or lx.EMAIL.search(text)):
+    contact_words = lx.HOTLINE_WORDS.search(text)
+    if contact_words and (lx.PHONE.search(text) or email):
         return Verdict("hotline", "hotline.lexicon")
     if CONTACT_LINE.match(text) and not dateline(text):
         return Verdict("hotline", "hotline.contact_shape")
-    if len(text) <= MAX_CONTACT_LINE and lx.EMAIL.search(text):
+    if len(text) <= MAX_CONTACT_LINE and email:
         return Verdict("hotline", "hotline.email")
-    if lx.HOTLINE_WORDS.search(text) and SHORT_NUMBER_END.search(text):
+    if contact_words and SHORT_NUMBER_END.search(text):
         return Verdict("hotline", "hotline.short_number")
     return None
 
@@ -157,7 +168,9 @@ def editor_line(text: str) -> Verdict | None:
 def photo_caption(text: str) -> Verdict | None:
     if len(text) > 300:
         return None
-    for rule, pattern in lx.CAPTION_EN + lx.CAPTION_ZH:
+    english = lx.CAPTION_EN if lx.could_be_english(text) else ()
+    chinese = lx.CAPTION_ZH if lx.could_be_chinese(text) else ()
+    for rule, pattern in english + chinese:
         if ".agency" in rule and len(text) > MAX_AGENCY_CAPTION:
             continue
         if pattern.search(text):
@@ -173,7 +186,7 @@ def related_link(text: str) -> Verdict | None:
     return None
 
 
-def simple_rule(pattern: re.Pattern[str], category: str, max_len: int) -> callable:
+def simple_rule(pattern: re.Pattern[str] | lx.Lexicon, category: str, max_len: int) -> callable:
     def rule(text: str) -> Verdict | None:
         if len(text) <= max_len and pattern.search(text):
             return Verdict(category, category + ".lexicon")

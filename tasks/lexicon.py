@@ -3,12 +3,15 @@
 Chinese terms are written once in Simplified; ``zh`` adds the Traditional spellings
 (OpenCC ``s2t``, ``s2tw``, ``s2hk``), so every pattern matches both scripts.  Each
 category is a handful of compiled regexes; ``tasks.classify`` decides where (header,
-body, footer) a match counts.
+body, footer) a match counts.  Word lists searched anywhere in a line are kept as a
+``Lexicon`` of an English and a Chinese pattern, so that a line is searched only for the
+words of the languages it could hold.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 
 import opencc
@@ -34,6 +37,47 @@ def en(phrases: str) -> str:
 
 
 IGNORE = re.IGNORECASE
+# Every character an ASCII letter of a pattern can match, case ignored: "[a-z]" with IGNORECASE also
+# matches "İ", "ı", "ſ" and the Kelvin sign.  A line without one holds no English word.
+LATIN = re.compile(r"[a-z]", IGNORE)
+
+
+def could_be_english(text: str) -> bool:
+    """Whether ``text`` has a letter an English word of the lexicon needs.
+
+    >>> could_be_english("Tips: (021) 5555-0134"), could_be_english("报料热线：010-6536 3311")
+    (True, False)
+    """
+    return LATIN.search(text) is not None
+
+
+def could_be_chinese(text: str) -> bool:
+    """Whether ``text`` has a character a Chinese term needs (anything outside ASCII)."""
+    return not text.isascii()
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """A category's English and Chinese patterns, each searched only where it could match.
+
+    >>> HOTLINE_WORDS.search("报料热线：010-6536 3311"), HOTLINE_WORDS.search("The city hall reopened.")
+    (True, False)
+    """
+
+    english: re.Pattern[str]
+    chinese: re.Pattern[str]
+
+    def search(self, text: str) -> bool:
+        """Whether the English or the Chinese pattern occurs in ``text``."""
+        if could_be_english(text) and self.english.search(text):
+            return True
+        return could_be_chinese(text) and self.chinese.search(text) is not None
+
+
+def lexicon(english: str, chinese: str) -> Lexicon:
+    """A ``Lexicon`` of two regexes, case ignored."""
+    return Lexicon(re.compile(english, IGNORE), re.compile(chinese, IGNORE))
+
 HAN = r"\u3400-\u9fff\uf900-\ufaff"
 # Separators used between widget items, breadcrumb steps and labels.
 SEP = r"[\s|｜丨/／·•,，、:：>»›＞\-–—]"
@@ -260,7 +304,7 @@ RELATED_ZH_BRACKET = re.compile(r"^【" + zh(
 SOCIAL = r"(?:facebook|twitter|x|instagram|linkedin|youtube|tiktok|threads|weibo|wechat)"
 
 # --- newsletter / app prompts ---------------------------------------------------------------------
-NEWSLETTER = re.compile(
+NEWSLETTER = lexicon(
     r"^(?:sign up|subscribe|download|follow us|never miss|stay (?:informed|updated|up to date)|"
     r"get breaking news|get (?:our|the) (?:free )?(?:app|newsletter)|join our)\b.{0,110}$"
     r"|\b(?:sign up|subscribe|register)\b.{0,40}\b(?:newsletters?|alerts|briefing|updates)\b"
@@ -273,14 +317,13 @@ NEWSLETTER = re.compile(
     r"|\b\d+ (?:issues|editions) for (?:just |only )?[£$€]\s?\d"
     r"|^(?:get|receive) (?:our|the) (?:free )?(?:daily|weekly|morning|evening) "
     r"(?:briefing|newsletter|e-?mail)"
-    r"|^join [\d,.]+k? (?:other )?(?:readers|subscribers)\b"
-    r"|^.{0,6}下[载載].{0,6}(?:app|客户端|客戶端)"
+    r"|^join [\d,.]+k? (?:other )?(?:readers|subscribers)\b",
+    r"^.{0,6}下[载載].{0,6}(?:app|客户端|客戶端)"
     r"|^.{0,12}" + zh(
         "扫码 扫描二维码 长按二维码 长按识别 关注公众号 关注我们 关注微信 下载客户端 下载APP "
         "点击订阅 欢迎关注 订阅"
     )
     + r".{0,30}$",
-    IGNORE,
 )
 
 # --- adverts -------------------------------------------------------------------------------------
@@ -297,34 +340,33 @@ ADVERT = re.compile(
 )
 
 # --- hotline / tip-line / newsroom contacts ------------------------------------------------------
-HOTLINE_WORDS = re.compile(
+HOTLINE_WORDS = lexicon(
     en("news tip|news tips|newstip|tips|tip line|tipline|hotline|newsroom|contact us|call us|email us|"
        "e-mail us|write to us|got a tip|got a news tip|send us your tips|send tips|reader services|"
        "customer service|call|phone|tel|whatsapp|text us|reach us|get in touch|story idea|story ideas|"
-       "newsdesk|news desk|contact our|contact the")
-    + "|" + zh("报料 爆料 热线 新闻热线 举报电话 举报邮箱 投稿邮箱 投稿 联系电话 联系我们 "
-               "读者热线 客服电话 服务热线 新闻线索 线索 "
-               "违法和不良信息举报 邮箱 电话 传真"),
-    IGNORE,
+       "newsdesk|news desk|contact our|contact the"),
+    zh("报料 爆料 热线 新闻热线 举报电话 举报邮箱 投稿邮箱 投稿 联系电话 联系我们 "
+       "读者热线 客服电话 服务热线 新闻线索 线索 "
+       "违法和不良信息举报 邮箱 电话 传真"),
 )
 
 # Reported speech: a sentence that tells what someone said is news, whatever it mentions.
-REPORTED_SPEECH = re.compile(
-    r"\b(?:said|says|told|according to|urged|asked)\b|" + zh("表示 指出 称 据悉 介绍 呼吁 提醒"), IGNORE
+REPORTED_SPEECH = lexicon(
+    r"\b(?:said|says|told|according to|urged|asked)\b", zh("表示 指出 称 据悉 介绍 呼吁 提醒")
 )
 
 # --- licences --------------------------------------------------------------------------------------
 # A Chinese licence word counts only with its number close behind ("许可证发放工作…" is news).
-LICENCE = re.compile(
-    zh("许可证 备案号 公网安备 经营许可 出版许可 信息服务许可 网络文化经营") + r"[^。！？]{0,16}?\d"
-    + r"|ICP\s*[备備证證]"
+# ICP numbers, Chinese as they are, need Latin letters: they are searched with the English words.
+LICENCE = lexicon(
+    r"ICP\s*[备備证證]"
     r"|[京沪滬粤粵浙苏蘇津渝川鄂湘闽閩鲁魯豫皖赣贛冀晋晉陕陝辽遼吉黑桂琼瓊云雲贵貴甘宁寧青新藏蒙]"
     r"\s*(?:ICP|B\d)\s*[-－]?\s*\d"
-    + r"|\b(?:may|must|shall) not be (?:re)?(?:published|produced|broadcast|copied|distributed|redistributed)"
+    r"|\b(?:may|must|shall) not be (?:re)?(?:published|produced|broadcast|copied|distributed|redistributed)"
     r"|\brewritten or redistributed|\breproduction\b.{0,60}\b(?:prohibited|forbidden|not permitted)"
     r"|\bfor personal,? non-commercial use|\blicen[cs]e (?:number|no\.)"
     r"|^not for (?:re)?(?:distribution|publication|resale)\b",
-    IGNORE,
+    zh("许可证 备案号 公网安备 经营许可 出版许可 信息服务许可 网络文化经营") + r"[^。！？]{0,16}?\d",
 )
 
 # --- copyright ------------------------------------------------------------------------------------

@@ -1,0 +1,59 @@
+"""Lexicon patterns: a line is searched only for the words of the languages it could hold."""
+
+from __future__ import annotations
+
+import pytest
+
+from tasks.classify import has_email
+from tasks.lexicon import (
+    HOTLINE_WORDS,
+    LICENCE,
+    NEWSLETTER,
+    REPORTED_SPEECH,
+    could_be_chinese,
+    could_be_english,
+)
+
+LINES = [
+    "Got a story for us? Call the newsroom on (020) 7946-0958",
+    "- 新闻热线：0571-85100000",
+    "京ICP备12345678号-1",
+    "增值電信業務經營許可證:粵B2-20090059",
+    "互联网新闻信息服务许可证：12345678901",
+    "This article may not be republished without written permission.",
+    "下載客戶端，看更多新聞",
+    "Sign up for our morning newsletter",
+    "警方表示，市民如有线索可致电热线。",
+    "Police said anyone with information should call the hotline.",
+    "港口集装箱吞吐量同比增长百分之八，创历史同期新高。",
+    "The port handled a record volume of containers in October.",
+    "“ſign up” — \u212aeep reading",
+    "2024-05-22 10:30",
+]
+
+
+@pytest.mark.parametrize("lexicon", [HOTLINE_WORDS, LICENCE, NEWSLETTER, REPORTED_SPEECH])
+@pytest.mark.parametrize("text", LINES)
+def test_searching_by_language_finds_what_both_patterns_find(lexicon, text: str) -> None:
+    anywhere = lexicon.english.search(text) or lexicon.chinese.search(text)
+    assert lexicon.search(text) == bool(anywhere)
+
+
+def test_which_languages_a_line_could_hold() -> None:
+    assert could_be_english("The port handled a record volume.") and not could_be_chinese("The port.")
+    assert could_be_chinese("港口吞吐量创新高") and not could_be_english("港口吞吐量创新高，增长8%")
+    assert could_be_english("京ICP备12345678号") and could_be_chinese("京ICP备12345678号")
+    assert could_be_english("\u212a")  # the Kelvin sign matches "k" when case is ignored
+
+
+def test_licence_numbers_need_their_latin_letters() -> None:
+    assert LICENCE.search("京ICP备12345678号-1")
+    assert LICENCE.search("互联网新闻信息服务许可证：12345678901")
+    assert not LICENCE.search("许可证发放工作将于下月启动。")
+
+
+def test_has_email() -> None:
+    assert has_email("- 報料郵箱: tips@example.hk")
+    assert has_email("Send your tips to desk@example.org")
+    assert not has_email("See you @ the town hall at 10:00")
+    assert not has_email("新闻热线：0571-85100000")
