@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from tasks import lexicon as lx
 from tasks import segment
+from tasks.language import count
 from tasks.line_stats import MAX_LINE_CHARS, Repeated, line_key
 from tasks.model import BLANK, BODY, DROP, HEADING, LIST_ITEM, TITLE, Label, Line, Metadata, Removed
 
@@ -30,7 +31,7 @@ CJK_SENTENCE_END = re.compile(r"[。！？][”」』）]*$")
 SENTENCE_END = re.compile(r"[.!?。！？…][\"'’”」』)）\]]*$")
 HEADLINE_BREAK = re.compile(r"[.!?。！？…:：;；,，、][\"'’”」』)）\]]*$")
 SENTENCE_MARK = re.compile(r"[.!?。！？][\"'’”」』)）]*(?:\s|$)|[。！？]")
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 WORD_OR_SYMBOL = re.compile(r"[\w']+|[^\w\s]", re.UNICODE)
 
 HINT_KINDS = (TITLE, HEADING, LIST_ITEM)
@@ -80,7 +81,7 @@ class Verdict:
 
 def is_cjk(text: str) -> bool:
     """Mostly Chinese (or Japanese) characters."""
-    return len(CJK.findall(text)) * 2 >= len(text.replace(" ", ""))
+    return count(CJK, text) * 2 >= len(text) - text.count(" ")
 
 
 def is_prose(text: str) -> bool:
@@ -96,18 +97,21 @@ def headline_shaped(text: str) -> bool:
     >>> headline_shaped("The city said it would open a new line.")
     False
     """
-    limit = MAX_CJK_HEADLINE if is_cjk(text) else MAX_HEADLINE
-    return 0 < len(text) <= limit and not HEADLINE_BREAK.search(text)
+    if not 0 < len(text) <= MAX_HEADLINE or HEADLINE_BREAK.search(text):
+        return False
+    return len(text) <= MAX_CJK_HEADLINE or not is_cjk(text)
 
 
 def share_widget(text: str) -> Verdict | None:
     """A line made only of share / print / e-mail buttons."""
     if len(text) > 80:
         return None
-    tokens = [t for t in re.split(lx.SEP + "+", lx.SHARE_VERB_ZH.sub(r"\1 ", text.lower())) if t]
-    tokens = [t for t in tokens if t != "-"] or (["+1"] if "+1" in text else [])
-    vocab = lx.SHARE_CORE | lx.SHARE_FILLER
-    if tokens and all(t in vocab for t in tokens) and any(t in lx.SHARE_CORE for t in tokens):
+    lowered = text.lower()
+    glued = lx.SHARE_VERB_ZH.match(lowered)
+    if glued:
+        lowered = glued.group(1) + " " + lowered[glued.end():]
+    tokens = [t for t in lx.SEPARATORS.split(lowered) if t and t != "-"] or (["+1"] if "+1" in text else [])
+    if tokens and all(t in lx.SHARE_VOCAB for t in tokens) and any(t in lx.SHARE_CORE for t in tokens):
         return Verdict("share_widget", "share_widget.tokens")
     return None
 

@@ -78,9 +78,33 @@ def lexicon(english: str, chinese: str) -> Lexicon:
     """A ``Lexicon`` of two regexes, case ignored."""
     return Lexicon(re.compile(english, IGNORE), re.compile(chinese, IGNORE))
 
+
+@dataclass(frozen=True)
+class LineEnd:
+    """A pattern that ends a line, searched only in lines that end with its ``tail``.
+
+    A search tries the whole pattern at every position of a line; a tail that starts with a
+    word is found by a quick scan for the first characters of that word.
+
+    >>> CAPTION_ZH[1][1].search("市民在公园赏花。 新华社记者 王明 摄"), CAPTION_ZH[1][1].search("摄影展开幕")
+    (True, False)
+    """
+
+    tail: re.Pattern[str]
+    whole: re.Pattern[str]
+
+    def search(self, text: str) -> bool:
+        """Whether the whole pattern occurs in ``text``."""
+        return self.tail.search(text) is not None and self.whole.search(text) is not None
+
+
+def line_end(head: str, tail: str) -> LineEnd:
+    """The pattern ``head + tail``, where ``tail`` ("...$") is what the line must end with."""
+    return LineEnd(re.compile(tail), re.compile(head + tail))
+
 HAN = r"\u3400-\u9fff\uf900-\ufaff"
 # Separators used between widget items, breadcrumb steps and labels.
-SEP = r"[\s|｜丨/／·•,，、:：>»›＞\-–—]"
+SEPARATORS = re.compile(r"[\s|｜丨/／·•,，、:：>»›＞\-–—]+")
 PHONE = re.compile(
     r"(?:\+?\d{1,3}[\s-]?)?(?:\(\d{2,4}\)|\d{2,4})[\s-]?\d{3,4}[\s-]?\d{3,4}|(?<!\d)\d{4}\s\d{4}(?!\d)"
 )
@@ -96,6 +120,7 @@ SHARE_FILLER = frozenset(
     "this article story page on via to with x copy link save comment comments like pin mail it the qq a more "
     "豆瓣 评论 評論 字号 字號 大 中 小".split()
 )
+SHARE_VOCAB = SHARE_CORE | SHARE_FILLER
 # "分享到朋友圈": a Chinese share verb glued to its target.
 SHARE_VERB_ZH = re.compile(r"^(分享到|分享至|转发到|轉發到)(?=\S)")
 
@@ -246,11 +271,11 @@ CAPTION_EN = (
 CAPTION_ZH = (
     ("photo_caption.zh_credit_parens", re.compile(
         r"[(（]\s*" + zh("摄影 摄 图片 图 图片来源 图源 供图") + r"\s*[:：/／]\s*[^()（）]{1,30}[)）]$")),
-    ("photo_caption.zh_shot", re.compile(
+    ("photo_caption.zh_shot", line_end(
         r"(?:^|[\s(（。])(?:" + HAN_ORG + zh("记者 通讯员 摄影记者 特约摄影 摄影") + r")?\s*" + HAN_NAME
-        + r"(?:\s*[、，,]\s*" + HAN_NAME + r")*\s*/?\s*" + zh("摄 摄影") + r"\s*[)）]?$")),
+        + r"(?:\s*[、，,]\s*" + HAN_NAME + r")*\s*/?\s*", zh("摄 摄影") + r"\s*[)）]?$")),
     ("photo_caption.zh_supplied",
-     re.compile(r"\S\s*" + zh("供图 提供图片 图片提供 资料图 资料图片 供稿图") + r"\s*[)）]?$")),
+     line_end(r"\S\s*", zh("供图 提供图片 图片提供 资料图 资料图片 供稿图") + r"\s*[)）]?$")),
     ("photo_caption.zh_reporter_pic",
      re.compile(zh("记者 通讯员") + r"\s*" + HAN_NAME + r"\s+" + zh("图 图文") + r"[)）]?$")),
     ("photo_caption.zh_prefix", re.compile(

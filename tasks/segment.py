@@ -94,13 +94,13 @@ def wrap_width(lines: Sequence[Line]) -> int | None:
         return None
     width = max(candidates)
     near = sum(1 for n in lengths if width - WRAP_SLACK <= n <= width)
+    if width < MIN_WRAP_WIDTH or near < WRAPPED_SHARE * len(lengths):
+        return None
     # Lines of similar length are not enough: the next word must not have fitted (in the width of
     # the line's block, as paragraphs may each have their own), as textwrap does.
     widths = block_widths(lines)
     full = sum(1 for i, j in pairs if continues(lines[i].text, lines[j].text, widths[i]))
-    if width < MIN_WRAP_WIDTH or near < WRAPPED_SHARE * len(lengths) or full < FULL_SHARE * len(lengths):
-        return None
-    return width
+    return width if full >= FULL_SHARE * len(lengths) else None
 
 
 def continues(previous: str, line: str, width: int | None, text_width: int = 0) -> bool:

@@ -11,7 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from tasks.classify import boilerplate, byline, classify, dateline, removed_lines, section_label
+from tasks.classify import (
+    boilerplate,
+    byline,
+    classify,
+    dateline,
+    headline_shaped,
+    is_cjk,
+    removed_lines,
+    section_label,
+)
 from tasks.model import BODY, DROP, HEADING, TITLE, Line
 
 
@@ -261,3 +270,16 @@ def test_textset_dev_quality_floor(tmp_path: Path) -> None:
     assert overall["para_exact"] >= 0.95
     assert overall["leak"] <= 0.02
     assert overall["title"] >= 0.9 and overall["date"] >= 0.9
+
+
+def test_glued_share_verb() -> None:
+    assert boilerplate("分享到朋友圈").category == "share_widget"
+    assert boilerplate("分享到微博 | Twitter | Email").category == "share_widget"
+
+
+def test_headline_length_depends_on_the_script() -> None:
+    zh_70, zh_71 = "港" * 70, "港" * 71
+    assert is_cjk(zh_70) and headline_shaped(zh_70) and not headline_shaped(zh_71)
+    en_150 = ("Port volumes " * 12)[:150]
+    assert not is_cjk(en_150) and headline_shaped(en_150) and not headline_shaped(en_150 + " more" * 3)
+    assert not headline_shaped("") and not headline_shaped("港口吞吐量创新高，")

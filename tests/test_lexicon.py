@@ -6,10 +6,12 @@ import pytest
 
 from tasks.classify import has_email
 from tasks.lexicon import (
+    CAPTION_ZH,
     HOTLINE_WORDS,
     LICENCE,
     NEWSLETTER,
     REPORTED_SPEECH,
+    LineEnd,
     could_be_chinese,
     could_be_english,
 )
@@ -57,3 +59,22 @@ def test_has_email() -> None:
     assert has_email("Send your tips to desk@example.org")
     assert not has_email("See you @ the town hall at 10:00")
     assert not has_email("新闻热线：0571-85100000")
+
+
+CAPTION_LINES = [
+    "市民在公园赏花。 新华社记者 王明 摄",
+    "（记者 李强 摄）",
+    "开工现场。 某某区供图",
+    "開工現場。 某某區供圖",
+    "资料图",
+    "摄影展周末在市美术馆开幕，展出作品两百余幅。",
+    "港口集装箱吞吐量同比增长百分之八，创历史同期新高。",
+]
+
+
+@pytest.mark.parametrize("text", CAPTION_LINES)
+def test_a_line_end_pattern_finds_what_the_whole_pattern_finds(text: str) -> None:
+    for _, pattern in CAPTION_ZH:
+        if isinstance(pattern, LineEnd):
+            assert pattern.search(text) == bool(pattern.whole.search(text))
+
