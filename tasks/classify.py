@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from tasks import lexicon as lx
 from tasks import segment
@@ -66,6 +67,8 @@ REPEATED_SENTENCE_SHARE = 0.8
 # More repeated lines than this share of a document's units: a near-copy of another document, not a footer.
 MAX_REPEATED_SHARE = 0.5
 NON_NAME_ORGS = re.compile(r"(?:staff|reporter|correspondent|writer|editor|contributor|columnist)", re.I)
+# The header is read with look-ahead: the same few lines are asked for a date or a byline several times.
+HEADER_MEMO = 1024
 
 
 @dataclass(frozen=True)
@@ -135,14 +138,14 @@ def hotline(text: str) -> Verdict | None:
     email = has_email(text)
     if SENTENCE_END.search(text) and not email or lx.REPORTED_SPEECH.search(text):
         return None
-    contact_words = lx.HOTLINE_WORDS.search(text)
-    if contact_words and (lx.PHONE.search(text) or email):
+    # The number first: contact words ("call", "tel") are common, numbers rarer and quicker to find.
+    if (lx.PHONE.search(text) or email) and lx.HOTLINE_WORDS.search(text):
         return Verdict("hotline", "hotline.lexicon")
     if CONTACT_LINE.match(text) and not dateline(text):
         return Verdict("hotline", "hotline.contact_shape")
     if len(text) <= MAX_CONTACT_LINE and email:
         return Verdict("hotline", "hotline.email")
-    if contact_words and SHORT_NUMBER_END.search(text):
+    if SHORT_NUMBER_END.search(text) and lx.HOTLINE_WORDS.search(text):
         return Verdict("hotline", "hotline.short_number")
     return None
 
@@ -285,6 +288,7 @@ def find_date(text: str) -> tuple[dt.date, re.Match[str]] | None:
     return None
 
 
+@lru_cache(maxsize=HEADER_MEMO)
 def dateline(text: str) -> dt.date | None:
     """The date of a line that is only a date (with labels, weekday, time, zone, source).
 
@@ -310,6 +314,7 @@ def labelled_dateline(text: str) -> bool:
     return DATELINE_LABEL.match(text) is not None
 
 
+@lru_cache(maxsize=HEADER_MEMO)
 def byline(text: str) -> tuple[str, str | None] | None:
     """(author, outlet) of a byline such as "By Jane Doe | The Daily" or "本报记者 张伟"."""
     if len(text) > 100:
