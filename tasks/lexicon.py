@@ -102,6 +102,7 @@ def line_end(head: str, tail: str) -> LineEnd:
     """The pattern ``head + tail``, where ``tail`` ("...$") is what the line must end with."""
     return LineEnd(re.compile(tail), re.compile(head + tail))
 
+
 HAN = r"\u3400-\u9fff\uf900-\ufaff"
 # Separators used between widget items, breadcrumb steps and labels.
 SEPARATORS = re.compile(r"[\s|｜丨/／·•,，、:：>»›＞\-–—]+")
