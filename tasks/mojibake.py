@@ -23,14 +23,15 @@ HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Characters a single-byte Western decoder makes from bytes 0x80-0xFF.
 WESTERN_HIGH = re.compile(r"[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
                           r"\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]+")
-LETTER = re.compile(r"[^\W\d_]")
-HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+LETTERS = re.compile(r"[^\W\d_]+")
+HIGH_BYTES = bytes(range(0x80, 0x100))
 UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 # GBK and Big5 text rarely has more than half its bytes in UTF-8 shapes; UTF-8 has all of them.
 MAX_UTF8_SHARE = 0.75
 
 # (name, codec the text was wrongly decoded with, codec it really was in)
-UTF8_MISREAD = (("utf-8-as-gbk", "gb18030", "utf-8"), ("utf-8-as-big5", "big5", "utf-8"))
+Misread = tuple[str, str, str]
+UTF8_MISREAD: tuple[Misread, ...] = (("utf-8-as-gbk", "gb18030", "utf-8"), ("utf-8-as-big5", "big5", "utf-8"))
 LEGACY_MISREAD = tuple(
     (f"{right_name}-as-{wrong_name}", wrong, right)
     for right_name, right in (("gbk", "gb18030"), ("big5", "big5"))
@@ -66,8 +67,15 @@ def common_share(text: str) -> float:
     han = HAN.findall(text)
     if not han:
         return 0.0
+    return sum(map(common_han().__contains__, han)) / len(han)
+
+
+@lru_cache(maxsize=1)
+def uncommon_han() -> re.Pattern[str]:
+    """A Han character outside ``common_han()``: clean Chinese has few, CJK mojibake many."""
     common = common_han()
-    return sum(ch in common for ch in han) / len(han)
+    return re.compile("[" + "".join(ch for ch in map(chr, range(0x3400, 0xFB00))
+                                     if HAN.match(ch) and ch not in common) + "]")
 
 
 def round_trip(text: str, wrong: str, right: str) -> str | None:
@@ -84,23 +92,54 @@ def reads_better(candidate: str, original: str) -> bool:
     return share >= MIN_COMMON_SHARE and share - common_share(original) >= MIN_GAIN
 
 
+def count_high_bytes(data: bytes) -> int:
+    """How many bytes of ``data`` are 0x80-0xFF.
+
+    >>> count_high_bytes("a中".encode("utf-8"))
+    3
+    """
+    return len(data) - len(data.translate(None, HIGH_BYTES))
+
+
 def utf8_share(data: bytes) -> float:
     """Share of the high bytes of ``data`` that form well-formed UTF-8 sequences.
 
     >>> utf8_share("简体中文".encode("utf-8")), utf8_share("简体中文".encode("gb18030"))
     (1.0, 0.0)
     """
-    high = len(HIGH_BYTE.findall(data))
-    return sum(len(seq) for seq in UTF8_SEQUENCE.findall(data)) / high if high else 0.0
+    high = count_high_bytes(data)
+    return sum(map(len, UTF8_SEQUENCE.findall(data))) / high if high else 0.0
 
 
 def western_misread_utf8_share(text: str) -> float | None:
     """For text whose letters are mostly Western high characters (what CJK bytes become when read
     as cp1252 or Latin-1): the share of those bytes that are UTF-8 sequences; else ``None``."""
-    high = sum(len(run) for run in WESTERN_HIGH.findall(text))
-    if high < 4 or high * 2 < len(LETTER.findall(text)):
+    high = sum(map(len, WESTERN_HIGH.findall(text)))
+    if high < 4 or high * 2 < sum(map(len, LETTERS.findall(text))):
         return None
     return utf8_share(text.encode("sloppy-windows-1252", errors="replace"))
+
+
+def misread_families(line: str) -> tuple[Misread, ...] | None:
+    """The codec mix-ups that may have made ``line``; ``None`` when it cannot be CJK mojibake.
+
+    Text with Han characters that are all common ones is never repaired (a repair must raise
+    the share of common ones by ``MIN_GAIN``), nor is text without Han that is not mostly
+    Western high characters.
+
+    >>> misread_families("新华社北京电“有信心”"), misread_families("Café “owners”")
+    (None, None)
+    >>> misread_families("鏂板崕绀") == UTF8_MISREAD
+    True
+    """
+    if line.isascii():
+        return None
+    if HAN.search(line):
+        return UTF8_MISREAD if uncommon_han().search(line) else None
+    share = western_misread_utf8_share(line)
+    if share is None:
+        return None
+    return LEGACY_MISREAD if share < MAX_UTF8_SHARE else UTF8_AS_WESTERN
 
 
 def fix_cjk_mojibake(line: str) -> tuple[str, str | None]:
@@ -113,13 +152,8 @@ def fix_cjk_mojibake(line: str) -> tuple[str, str | None]:
     >>> fix_cjk_mojibake("张素峰".encode("utf-8").decode("sloppy-windows-1252"))
     ('张素峰', 'mojibake:utf-8-as-cp1252')
     """
-    if line.isascii():
-        return line, None
-    if HAN.search(line):
-        families = UTF8_MISREAD
-    elif (share := western_misread_utf8_share(line)) is not None:
-        families = LEGACY_MISREAD if share < MAX_UTF8_SHARE else UTF8_AS_WESTERN
-    else:
+    families = misread_families(line)
+    if families is None:
         return line, None
     candidates = [(round_trip(line, wrong, right), name) for name, wrong, right in families]
     readable = [(common_share(text), text, name) for text, name in candidates

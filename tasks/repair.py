@@ -23,7 +23,7 @@ import ftfy
 from ftfy.badness import is_bad
 
 from tasks.model import Line
-from tasks.mojibake import fix_cjk_mojibake
+from tasks.mojibake import fix_cjk_mojibake, misread_families
 
 FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html=False,
@@ -43,6 +43,13 @@ FTFY_STEP_NAMES = {
     "remove_control_chars": "control_chars",
 }
 C1_CONTROL = re.compile(r"[\x80-\x9f]")
+# What clean text is made of: ASCII, typographic quotes and dashes, CJK punctuation and Han.
+CLEAN_TEXT = ("\x00-\x7f\u00b7\u2013\u2014\u2018\u2019\u201c\u201d\u2026"
+              "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef")
+# Where ftfy's badness heuristic may see mojibake: each of its patterns needs a C1 control, a
+# lone Œ, œ, Â or Ã, or two non-ASCII characters in a row, one of them not of clean text
+# (tests/test_repair.py checks this on ftfy's own pattern).
+FTFY_SUSPECT = re.compile(f"[^{CLEAN_TEXT}][^\x00-\x7f]|[^\x00-\x7f][^{CLEAN_TEXT}]|[\x80-\x9fŒœÂÃ]")
 
 LINE_BREAK = re.compile(r"\r\n?|[\u2028\u2029]")
 ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -54,14 +61,20 @@ TAG_FRAGMENT = re.compile(rf"</?(?:{TAG_NAMES})(?:\s[^<>]{{0,200}})?\s*/?>", re.
 WORD_CHAR = re.compile(r"\w")
 # A closing tag whose "<" went with the multi-byte punctuation before it: "信心?!?/p>".
 LOSSY_CLOSING_TAG = re.compile(rf"(?<=[\u3400-\u9fff])[?？!�]{{1,4}}/(?:{TAG_NAMES})>\s*$", re.IGNORECASE)
-ODD_SPACE = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f]")
-INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
+ODD_SPACES = r"\u00a0\u2000-\u200a\u202f\u205f"
+ODD_SPACE = re.compile(f"[{ODD_SPACES}]")
+INVISIBLES = r"\u200b-\u200d\u2060\ufeff"
+INVISIBLE = re.compile(f"[{INVISIBLES}]")
 # Soft hyphens go with the controls, after the mojibake repair: "\xad" is half of a misread "í".
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\xad]")
+CONTROLS = r"\x00-\x08\x0b-\x1f\x7f-\x9f\xad"
+CONTROL = re.compile(f"[{CONTROLS}]")
 
 HAN_CHAR = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 PINYIN_GLOSS = re.compile(rf"({HAN_CHAR})[(（]([{PINYIN_LETTERS}]{{1,7}}[1-5]?)[)）]")
+# What a repair other than the mojibake repair acts on: an entity's "&", a tag's "<" or ">",
+# odd spaces, invisible and control characters, a bracket after a Han character.
+REPAIR_TRIGGER = re.compile(f"[&<>{ODD_SPACES}{INVISIBLES}{CONTROLS}]|{HAN_CHAR}[(（]")
 TONE_MARKS = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ", "aaaaeeeeiiiioooouuuuüüüünnnm")
 
 
@@ -89,8 +102,9 @@ def mojibake_names(explanation: list) -> list[str]:
 
 
 def fix_with_ftfy(line: str) -> tuple[str, list[str]]:
-    """ftfy's encoding repair, only for lines its badness heuristic flags (or with C1 controls)."""
-    if line.isascii() or not (is_bad(line) or C1_CONTROL.search(line)):
+    """ftfy's encoding repair, only for lines its badness heuristic flags (or with C1 controls);
+    lines made only of the characters of clean text are not even shown to the heuristic."""
+    if not FTFY_SUSPECT.search(line) or not (is_bad(line) or C1_CONTROL.search(line)):
         return line, []
     fixed, explanation = ftfy.fix_and_explain(line, config=FTFY_CONFIG)
     return fixed, mojibake_names(explanation or []) if fixed != line else []
@@ -273,6 +287,16 @@ def repair_pass(line: str, done: list[str]) -> str:
     return apply_repairs(line, AFTER_MOJIBAKE, done)
 
 
+def needs_repair(line: str) -> bool:
+    """Whether some repair may change ``line``: a cheap test that lets most lines skip them all.
+
+    >>> needs_repair("“我们有信心。”他说。"), needs_repair("Rates rose — again."), needs_repair("鏂板崕绀")
+    (False, False, True)
+    """
+    return (REPAIR_TRIGGER.search(line) is not None or FTFY_SUSPECT.search(line) is not None
+            or misread_families(line) is not None or not unicodedata.is_normalized("NFC", line))
+
+
 def repair_line(line: str) -> tuple[str, list[str]]:
     """Repair one line (no line breaks inside); returns it and the names of the repairs done.
 
@@ -285,7 +309,7 @@ def repair_line(line: str) -> tuple[str, list[str]]:
     """
     done: list[str] = []
     for _ in range(MAX_REPAIR_PASSES):
-        fixed = repair_pass(line, done)
+        fixed = repair_pass(line, done) if needs_repair(line) else line
         if fixed == line:
             break
         line = fixed

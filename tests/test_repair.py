@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+import sys
 from pathlib import Path
 
 import pytest
+from ftfy.badness import BADNESS_RE
 
-from tasks.model import Line
-from tasks.mojibake import fix_cjk_mojibake
-from tasks.repair import repair_lines, repair_text
+from tasks.decode import decode_bytes, sniff_format, unwrap
+from tasks.model import Line, RejectError
+from tasks.mojibake import LEGACY_MISREAD, UTF8_AS_WESTERN, UTF8_MISREAD, fix_cjk_mojibake, misread_families
+from tasks.repair import FTFY_SUSPECT, needs_repair, repair_lines, repair_pass, repair_text
+
+DEV_CASES = Path(__file__).parents[2] / "shared" / "eval" / "textset-dev" / "cases"
 
 CLEAN_HANS = [
     "新华社北京5月22日电 国家统计局今天发布数据显示，前四个月全国规模以上工业增加值同比增长6.2%。",
@@ -236,3 +242,95 @@ def test_short_chinese_utf8_read_as_cp1252_is_repaired(name: str) -> None:
     fixed, repairs = repair_text(broken)
     assert fixed == name
     assert any(r.startswith("mojibake:utf-8-as-") for r in repairs)
+
+
+# (kind, line, what the CJK detector tries on it: None for Western text, which is ftfy's)
+MISREAD_LINES = [
+    ("latin-1", CLEAN_EN[1].encode("utf-8").decode("latin-1"), None),
+    ("cp1252", CLEAN_EN[0].encode("utf-8").decode("sloppy-windows-1252"), None),
+    ("utf-8 as cp1252", CLEAN_HANS[2].encode("utf-8").decode("sloppy-windows-1252"), UTF8_AS_WESTERN),
+    ("utf-8 as gbk", "鏂板崕绀", UTF8_MISREAD),
+    ("utf-8 as big5", lossless("總統網路", "big5", "utf-8"), UTF8_MISREAD),
+    ("gbk as cp1252", "ÖÐÎÄ", LEGACY_MISREAD),
+    ("big5 as latin-1", lossless(CLEAN_HANT[1], "latin-1", "big5"), LEGACY_MISREAD),
+]
+
+
+# Clean lines without a bracket after a Han character (a gloss?), an uncommon Han character
+# (爲: CJK mojibake?) or a symbol next to a non-ASCII character (℃，: ftfy's business).
+SKIPPING_LINES = [*CLEAN_HANS[:4], CLEAN_HANS[8], *CLEAN_HANT[:2], CLEAN_HANT[3], CLEAN_HANT[5],
+                  *CLEAN_EN[:4], "Markets (and bonds) rallied"]
+
+
+@pytest.mark.parametrize("line", SKIPPING_LINES)
+def test_clean_lines_skip_every_repair(line: str) -> None:
+    assert not needs_repair(line)
+    assert misread_families(line) is None
+
+
+@pytest.mark.parametrize(("kind", "line", "families"), MISREAD_LINES, ids=[m[0] for m in MISREAD_LINES])
+def test_misread_lines_are_checked(kind: str, line: str, families: tuple) -> None:
+    assert misread_families(line) == families
+    assert needs_repair(line)
+
+
+@pytest.mark.parametrize("line", [
+    f"{CLEAN_HANS[0]}{MISREAD_LINES[3][1]}",  # clean Chinese and a misread name
+    f"{CLEAN_EN[0]} {MISREAD_LINES[0][1]}",  # clean English and a misread sentence
+    "Prices rose&nbsp;5%", "股市上涨<br>", "預(yù)計", "Caf\u00e9\u00a0Nord", "Cafe\u0301", "a\u200bb",
+])
+def test_mixed_and_damaged_lines_are_checked(line: str) -> None:
+    assert needs_repair(line)
+
+
+def badness_branches() -> list:
+    """The alternatives of ftfy's badness pattern, parsed (``sre_parse`` before Python 3.11)."""
+    parser = importlib.import_module("re._parser" if sys.version_info >= (3, 11) else "sre_parse")
+    (op, (_, branches)), = parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags).data
+    assert op is parser.BRANCH
+    return [(parser, branch.data) for branch in branches]
+
+
+def listed_chars(parser, op, av) -> list[str] | None:
+    """The characters one pattern item matches, when it is one of listed characters."""
+    if op is parser.LITERAL:
+        return [chr(av)]
+    if op is parser.IN and all(kind in (parser.LITERAL, parser.RANGE) for kind, _ in av):
+        spans = [(arg, arg) if kind is parser.LITERAL else arg for kind, arg in av]
+        return [chr(c) for first, last in spans for c in range(first, last + 1)]
+    return None
+
+
+@pytest.mark.parametrize(("parser", "items"), badness_branches())
+def test_ftfy_suspect_finds_every_badness_pattern(parser, items: list) -> None:
+    """Each pattern needs one character, or two in a row, that ``FTFY_SUSPECT`` finds, so a
+    line it finds nothing in is never ftfy's business."""
+    chars = [listed_chars(parser, op, av) for op, av in items]
+    lone = any(c and all(FTFY_SUSPECT.search(ch) for ch in c) for c in chars)
+    pair = any(a and b and all(FTFY_SUSPECT.search(x + y) for x in a for y in b)
+               for a, b in zip(chars, chars[1:], strict=False))
+    assert lone or pair
+
+
+def test_c1_controls_are_ftfy_suspects() -> None:
+    assert all(FTFY_SUSPECT.search(chr(c)) for c in range(0x80, 0xA0))
+
+
+def test_lines_that_skip_the_repairs_are_left_alone_by_them() -> None:
+    """On every line of the dev set's raw files, a line ``needs_repair`` lets through is one that
+    a pass of every repair leaves as it is."""
+    if not DEV_CASES.is_dir():
+        pytest.skip("evaluation data not available")
+    skipped = 0
+    for path in sorted(DEV_CASES.iterdir()):
+        data = unwrap(path.read_bytes(), path.name)
+        try:
+            text = decode_bytes(data, sniff_format(path.name, data) == "html").text
+        except RejectError:
+            continue
+        for line in text.splitlines():
+            if not needs_repair(line):
+                done: list[str] = []
+                assert (repair_pass(line, done), done) == (line, []), path.name
+                skipped += 1
+    assert skipped > 1000
