@@ -20,7 +20,7 @@ from collections import Counter
 import ftfy.bad_codecs  # noqa: F401  (registers the "sloppy-windows-1252" codec)
 
 from tasks.model import Decoded, RejectError
-from tasks.mojibake import common_share
+from tasks.mojibake import common_share, count_high_bytes
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
@@ -76,7 +76,6 @@ WESTERN_HIGH = re.compile(r"[\u00a0-\u00a3\u00a5\u00a7\u00a9-\u00ae\u00b0-\u00b3
 HIGH_BYTE = re.compile(rb"[\x80-\xff]+")
 # Control bytes that do not occur in text (tab, LF, VT, FF, CR and ESC excluded).
 CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
-NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # A character that shows: not whitespace (Unicode's, ideographic space included), not zero-width, not NUL.
 VISIBLE = re.compile(r"[^\s\x00\u200b-\u200d\u2060\ufeff]")
 UTF8_REPLACEMENT = "\ufffd".encode()
@@ -208,15 +207,16 @@ def decode_leniently(data: bytes, encoding: str) -> str | None:
     """
     text = data.decode(DECODER_FOR.get(encoding, encoding), errors="replace")
     invalid = text.count("\ufffd") - data.count(UTF8_REPLACEMENT)
-    valid = len(NON_ASCII.findall(text)) - invalid
+    valid = len(text) - len(text.encode("ascii", "ignore")) - invalid
     return text if invalid * 20 <= valid else None
 
 
 def looks_western(data: bytes) -> bool:
     """Mostly ASCII with a few high bytes that read as Western punctuation or letters in cp1252."""
     runs = HIGH_BYTE.findall(data)
-    high = sum(len(run) for run in runs)
-    singles, long_runs = sum(len(run) == 1 for run in runs), sum(len(run) >= 3 for run in runs)
+    lengths = list(map(len, runs))
+    high, singles = sum(lengths), lengths.count(1)
+    long_runs = len(lengths) - singles - lengths.count(2)
     if not high or high * 5 > len(data) or singles * 2 < len(runs) or long_runs * 10 > len(runs):
         return False
     text = decode_as(b"".join(runs), "cp1252")
@@ -225,7 +225,7 @@ def looks_western(data: bytes) -> bool:
 
 def short_chinese(data: bytes) -> tuple[str, str] | None:
     """(text, encoding) for a short GB18030 or Big5 text that a detector has too little to go on."""
-    if sum(len(run) for run in HIGH_BYTE.findall(data)) >= SHORT_CJK_BYTES:
+    if count_high_bytes(data) >= SHORT_CJK_BYTES:
         return None
     return chinese_reading(data)
 
@@ -280,6 +280,8 @@ def decode_mixed_lines(data: bytes) -> Decoded | None:
     Decoded(text='新华社北京电\\n港口吞吐量创新高', encoding='utf-8', repairs=('mixed_encodings',))
     """
     lines = data.split(b"\n")
+    if not any(HIGH_BYTE.search(line) and decode_as(line, "utf-8") is not None for line in lines):
+        return None  # without a UTF-8 line, nothing is mixed
     readings = [line_readings(line) if HIGH_BYTE.search(line) else None for line in lines]
     if any(reading == {} for reading in readings):
         return None
