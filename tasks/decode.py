@@ -75,7 +75,7 @@ WESTERN_HIGH = re.compile(r"[\u00a0-\u00a3\u00a5\u00a7\u00a9-\u00ae\u00b0-\u00b3
                           r"\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
 HIGH_BYTE = re.compile(rb"[\x80-\xff]+")
 # Control bytes that do not occur in text (tab, LF, VT, FF, CR and ESC excluded).
-CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)])
 # A character that shows: not whitespace (Unicode's, ideographic space included), not zero-width, not NUL.
 VISIBLE = re.compile(r"[^\s\x00\u200b-\u200d\u2060\ufeff]")
 UTF8_REPLACEMENT = "\ufffd".encode()
@@ -194,7 +194,7 @@ def binary_content(data: bytes) -> str | None:
     sample = data[:SNIFF_WINDOW]
     if b"\x00" in sample:
         return "contains NUL bytes that are not UTF-16 text"
-    controls = len(CONTROL_BYTES.findall(sample))
+    controls = len(sample) - len(sample.translate(None, CONTROL_BYTES))
     if controls * 20 > len(sample):
         return f"{controls} control bytes in the first {len(sample)}"
     return None

@@ -25,6 +25,7 @@ WESTERN_HIGH = re.compile(r"[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u
                           r"\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]+")
 LETTERS = re.compile(r"[^\W\d_]+")
 HIGH_BYTES = bytes(range(0x80, 0x100))
+ASCII_NON_LETTERS = bytes(byte for byte in range(0x80) if not LETTERS.match(chr(byte)))
 UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 # GBK and Big5 text rarely has more than half its bytes in UTF-8 shapes; UTF-8 has all of them.
 MAX_UTF8_SHARE = 0.75
@@ -86,10 +87,10 @@ def round_trip(text: str, wrong: str, right: str) -> str | None:
         return None
 
 
-def reads_better(candidate: str, original: str) -> bool:
-    """The candidate's Han text is mostly common characters, clearly more than the original's."""
-    share = common_share(candidate)
-    return share >= MIN_COMMON_SHARE and share - common_share(original) >= MIN_GAIN
+def reads_better(share: float, original_share: float) -> bool:
+    """A candidate with this ``common_share`` has mostly common Han characters, clearly more than
+    the original."""
+    return share >= MIN_COMMON_SHARE and share - original_share >= MIN_GAIN
 
 
 def count_high_bytes(data: bytes) -> int:
@@ -111,11 +112,24 @@ def utf8_share(data: bytes) -> float:
     return sum(map(len, UTF8_SEQUENCE.findall(data))) / high if high else 0.0
 
 
+def more_letters_than(count: int, text: str) -> bool:
+    """Whether ``text`` has more than ``count`` letters, counted no further than needed.
+
+    >>> more_letters_than(3, "a-bcd"), more_letters_than(4, "a-bcd"), more_letters_than(1, "Ö-Ð")
+    (True, False, True)
+    """
+    if count >= len(text):
+        return False
+    if count < len(text.encode("ascii", "ignore").translate(None, ASCII_NON_LETTERS)):
+        return True
+    return count < sum(map(len, LETTERS.findall(text)))
+
+
 def western_misread_utf8_share(text: str) -> float | None:
     """For text whose letters are mostly Western high characters (what CJK bytes become when read
     as cp1252 or Latin-1): the share of those bytes that are UTF-8 sequences; else ``None``."""
     high = sum(map(len, WESTERN_HIGH.findall(text)))
-    if high < 4 or high * 2 < sum(map(len, LETTERS.findall(text))):
+    if high < 4 or more_letters_than(high * 2, text):
         return None
     return utf8_share(text.encode("sloppy-windows-1252", errors="replace"))
 
@@ -155,9 +169,13 @@ def fix_cjk_mojibake(line: str) -> tuple[str, str | None]:
     families = misread_families(line)
     if families is None:
         return line, None
-    candidates = [(round_trip(line, wrong, right), name) for name, wrong, right in families]
-    readable = [(common_share(text), text, name) for text, name in candidates
-                if text is not None and text != line and reads_better(text, line)]
+    candidates = [(text, name) for name, wrong, right in families
+                  if (text := round_trip(line, wrong, right)) is not None and text != line]
+    if not candidates:
+        return line, None
+    original_share = common_share(line)
+    scored = [(common_share(text), text, name) for text, name in candidates]
+    readable = [candidate for candidate in scored if reads_better(candidate[0], original_share)]
     if not readable:
         return line, None
     _, text, name = max(readable, key=lambda scored: scored[0])

@@ -48,10 +48,12 @@ CLEAN_TEXT = ("\x00-\x7f\u00b7\u2013\u2014\u2018\u2019\u201c\u201d\u2026"
               "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef")
 # Where ftfy's badness heuristic may see mojibake: each of its patterns needs a C1 control, a
 # lone Œ, œ, Â or Ã, or two non-ASCII characters in a row, one of them not of clean text
-# (tests/test_repair.py checks this on ftfy's own pattern).
-FTFY_SUSPECT = re.compile(f"[^{CLEAN_TEXT}][^\x00-\x7f]|[^\x00-\x7f][^{CLEAN_TEXT}]|[\x80-\x9fŒœÂÃ]")
+# (tests/test_repair.py checks this on ftfy's own pattern).  As one class comes first, the
+# search skips clean text fast: a character not of clean text, then a non-ASCII character
+# after or before it, or it is one that counts alone.
+FTFY_SUSPECT = re.compile(f"[^{CLEAN_TEXT}](?:[^\x00-\x7f]|(?<=[^\x00-\x7f].)|(?<=[\x80-\x9fŒœÂÃ]))")
 
-LINE_BREAK = re.compile(r"\r\n?|[\u2028\u2029]")
+LINE_BREAK = re.compile(r"\r\n?|\u2028|\u2029")  # literals only: the search skips to a candidate
 ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 TAG_NAMES = (
     r"p|br|div|span|font|b|i|u|s|em|strong|small|big|sup|sub|center|a|img|hr|li|ul|ol|dl|dt|dd|"
@@ -72,9 +74,9 @@ CONTROL = re.compile(f"[{CONTROLS}]")
 HAN_CHAR = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 PINYIN_GLOSS = re.compile(rf"({HAN_CHAR})[(（]([{PINYIN_LETTERS}]{{1,7}}[1-5]?)[)）]")
-# What a repair other than the mojibake repair acts on: an entity's "&", a tag's "<" or ">",
-# odd spaces, invisible and control characters, a bracket after a Han character.
-REPAIR_TRIGGER = re.compile(f"[&<>{ODD_SPACES}{INVISIBLES}{CONTROLS}]|{HAN_CHAR}[(（]")
+# What a repair other than the mojibake repair or the gloss removal acts on: an entity's "&",
+# a tag's "<" or ">", odd spaces, invisible and control characters.
+REPAIR_CHAR = re.compile(f"[&<>{ODD_SPACES}{INVISIBLES}{CONTROLS}]")
 TONE_MARKS = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ", "aaaaeeeeiiiioooouuuuüüüünnnm")
 
 
@@ -233,13 +235,18 @@ def readings_of(char: str) -> frozenset[str]:
     return frozenset(forms)
 
 
+def has_pinyin_gloss(line: str) -> bool:
+    """Whether a bracketed word follows a Han character, as a pinyin gloss does."""
+    return ("(" in line or "（" in line) and PINYIN_GLOSS.search(line) is not None
+
+
 def strip_pinyin_glosses(line: str) -> str:
     """Remove ``(pinyin)`` right after the Han character it reads; other brackets stay.
 
     >>> strip_pinyin_glosses("預(yù)計數據(jù)將於人工智能(AI)大會(上海)公佈")
     '預計數據將於人工智能(AI)大會(上海)公佈'
     """
-    if "(" not in line and "（" not in line:
+    if not has_pinyin_gloss(line):
         return line
 
     def replace(match: re.Match) -> str:
@@ -293,8 +300,9 @@ def needs_repair(line: str) -> bool:
     >>> needs_repair("“我们有信心。”他说。"), needs_repair("Rates rose — again."), needs_repair("鏂板崕绀")
     (False, False, True)
     """
-    return (REPAIR_TRIGGER.search(line) is not None or FTFY_SUSPECT.search(line) is not None
-            or misread_families(line) is not None or not unicodedata.is_normalized("NFC", line))
+    return (REPAIR_CHAR.search(line) is not None or FTFY_SUSPECT.search(line) is not None
+            or has_pinyin_gloss(line) or misread_families(line) is not None
+            or not unicodedata.is_normalized("NFC", line))
 
 
 def repair_line(line: str) -> tuple[str, list[str]]:
