@@ -21,7 +21,6 @@ the batch is learnt when the batch is committed, for the batches after it.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -44,7 +43,6 @@ MIN_DOCS = 5
 MIN_SEEN = 3
 MIN_SHARE = 0.5
 SITE_PREFIX = "site:"
-WHITESPACE = re.compile(r"\s+")
 
 Repeated = Mapping[int, tuple[int, int]]
 
@@ -87,8 +85,12 @@ def strongest(*evidence: Repeated | None) -> dict[int, tuple[int, int]]:
 
 
 def line_key(text: str) -> int:
-    """A signed 64-bit hash of a line, case and whitespace folded."""
-    folded = WHITESPACE.sub(" ", text).strip().casefold()
+    """A signed 64-bit hash of a line, case and whitespace folded.
+
+    >>> line_key("  Read\tMORE\u3000 now ") == line_key("read more now")
+    True
+    """
+    folded = " ".join(text.split()).casefold()
     return int.from_bytes(hashlib.blake2b(folded.encode(), digest_size=8).digest(), "big", signed=True)
 
 
