@@ -1,7 +1,8 @@
 """Stage 2: repair damaged text (mojibake, entities, tag litter, odd spaces, glosses).
 
 Each repair is a small function ``str -> str``; ``repair_text`` runs them per line
-and reports the names of those that changed something:
+(a line that ``needs_repair`` clears, as most are, skips them all) and reports the
+names of those that changed something:
 
 * ``mojibake:<real>-as-<wrong>`` (ftfy with CJK-safe settings, then CJK codecs),
   ``c1_controls``, ``ligatures`` ... (ftfy's other steps);
@@ -43,7 +44,7 @@ FTFY_STEP_NAMES = {
     "remove_control_chars": "control_chars",
 }
 C1_CONTROL = re.compile(r"[\x80-\x9f]")
-# What clean text is made of: ASCII, typographic quotes and dashes, CJK punctuation and Han.
+# What clean text is made of: ASCII, typographic quotes and dashes, CJK and full-width punctuation, Han.
 CLEAN_TEXT = ("\x00-\x7f\u00b7\u2013\u2014\u2018\u2019\u201c\u201d\u2026"
               "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef")
 # Where ftfy's badness heuristic may see mojibake: each of its patterns needs a C1 control, a
