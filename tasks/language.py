@@ -41,6 +41,17 @@ ENGLISH_FUNCTION_WORDS = frozenset(
     "the of and to that is with for from by are this have has were been which their said it its "
     "he she they his her would will there about after when who not but".split()
 )
+# Frequent function words of German, French, Spanish, Italian, Portuguese and Dutch that are not
+# English words: in an English document, a paragraph of ASCII letters with none of them is English.
+FOREIGN_FUNCTION_WORDS = frozenset(
+    "der das und nicht ist ein eine einer mit von auf für dem des sich auch wird werden "
+    "les et est une dans pour pas sur du des qui que avec au aux cette sont "
+    "el los las y es por para una del lo como pero muy "
+    "il di che gli della sono nel delle "
+    "os em um uma com do dos das "
+    "het een en niet zijn op".split()
+)
+NON_ASCII_LETTER = re.compile(r"[^\W\d_a-zA-Z]")
 # py3langid's answers that mean the text is really CJK, whatever the letter count says.
 CJK_LANGUAGES = frozenset({"zh", "wuu", "yue", "ja", "ko"})
 UNDETERMINED = ("und", "Zyyy")
@@ -195,12 +206,27 @@ def identify_document(paragraphs: list[Paragraph]) -> tuple[str, str]:
     """
     doc_lang, doc_script = identify("\n".join(p.text for p in paragraphs))
     for p in paragraphs:
-        if doc_lang == "en" and reads_as_english(p.text):
+        if doc_lang == "en" and (reads_as_english(p.text) or english_in_context(p.text)):
             p.language = "en"
             continue
         lang, _, sure = identify_with_confidence(p.text, han_variant=False)
         p.language = lang if sure else doc_lang
     return doc_lang, doc_script
+
+
+def english_in_context(text: str) -> bool:
+    """In an English document: only ASCII letters and no function word of another Latin-script
+    language (the model is asked about the paragraphs that have them, or accented letters).
+
+    >>> english_in_context("Researchers at the university reviewed the recycling contract")
+    True
+    >>> english_in_context("Los vecinos piden más autobuses"), english_in_context("Die Welt, 12 May")
+    (False, True)
+    """
+    sample = text[:SAMPLE_CHARS]
+    if NON_ASCII_LETTER.search(sample):
+        return False
+    return FOREIGN_FUNCTION_WORDS.isdisjoint(ASCII_WORD.findall(sample.lower()))
 
 
 def reads_as_english(text: str) -> bool:
