@@ -68,7 +68,9 @@ def clean_document(data: bytes, name: str, config: CleanConfig = CleanConfig(),
     repairs = list(decoded.repairs)
     removed = []
     if fmt == "html":
-        lines, removed, page_meta = html.extract(decoded.text)
+        markup, repairs_in_markup = repair.fix_markup_mojibake(decoded.text)
+        repairs += repairs_in_markup
+        lines, removed, page_meta = html.extract(markup)
         if page_meta.site and site_repeated:
             repeated = strongest(repeated, site_repeated.get(page_meta.site))
         lines, line_repairs = repair.repair_lines(lines)

@@ -344,6 +344,24 @@ def repair_text(text: str) -> tuple[str, list[str]]:
     return "\n".join(lines), sorted(repairs)
 
 
+def fix_markup_mojibake(markup: str) -> tuple[str, list[str]]:
+    """An HTML page's mojibake, repaired line by line in its source, before its text is extracted:
+    extraction folds no-break spaces and drops C1 controls, which are pieces of misread characters
+    (``來æº\x90`` is 來源 read as cp1252), so an extracted line could no longer be repaired.
+
+    >>> fix_markup_mojibake("<p>2021å¹´9æœˆ12æ—¥ ä¾†æº\x90</p>")
+    ('<p>2021年9月12日 來源</p>', ['mojibake:utf-8-as-cp1252'])
+    """
+    repairs: set[str] = set()
+    lines = markup.split("\n")
+    for i, line in enumerate(lines):
+        fixed, done = fix_mojibake_text(line)
+        if done:
+            lines[i] = fixed
+            repairs.update(done)
+    return "\n".join(lines), sorted(repairs)
+
+
 def repair_lines(lines: list[Line]) -> tuple[list[Line], list[str]]:
     """Repair the text of each line (for HTML blocks)."""
     repairs: set[str] = set()

@@ -334,3 +334,20 @@ def test_lines_that_skip_the_repairs_are_left_alone_by_them() -> None:
                 assert (repair_pass(line, done), done) == (line, []), path.name
                 skipped += 1
     assert skipped > 1000
+
+
+def test_an_html_page_in_utf8_read_as_cp1252_is_repaired_before_extraction() -> None:
+    from tasks.clean import clean_document
+
+    article = ("<html><head><title>東港晨報</title></head><body><article><h1>議員週二宣布機場擴建方案</h1>"
+               "<p>2021年9月12日 來源：東港晨報</p>"
+               "<p>議員週二宣布機場擴建方案，不少市民對此表示關注，預計工程將於明年完成。</p>"
+               "<p>教育局表示將盡快公布細節。</p>"
+               "</article></body></html>")
+    # 來源 and 晨報 hold bytes that cp1252 reads as a C1 control and a no-break space
+    damaged = article.encode("utf-8").decode("sloppy-windows-1252").encode("utf-8")
+    doc = clean_document(damaged, "page.html")
+    assert "mojibake:utf-8-as-cp1252" in doc.repairs
+    assert "".join(p.text for p in doc.paragraphs if p.kind == "body") == (
+        "議員週二宣布機場擴建方案，不少市民對此表示關注，預計工程將於明年完成。教育局表示將盡快公布細節。")
+    assert doc.metadata.published_date.isoformat() == "2021-09-12"
