@@ -79,7 +79,7 @@ from tasks.warehouse import (
     recover,
     write_run,
 )
-from tasks.workers import RespawningPool
+from tasks.workers import RespawningPool, take_early_pool
 
 DASK_CONNECT_TIMEOUT = "10s"
 
@@ -163,7 +163,7 @@ def batch_pool(workers: int, several_batches: bool, dask_address: str | None = N
     if workers <= 1 or not several_batches:
         yield None
         return
-    pool = RespawningPool(workers)
+    pool = take_early_pool(workers) or RespawningPool(workers)
     try:
         yield pool
     finally:

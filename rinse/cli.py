@@ -27,6 +27,7 @@ from rinse.config import (
     load_config,
     location,
     set_prefect_env_defaults,
+    worker_count,
 )
 from rinse.server import (
     DEFAULT_HOST,
@@ -139,19 +140,36 @@ def batch_options(args: argparse.Namespace) -> dict:
             "max_file_bytes": int(args.max_mb * 2**20)}
 
 
+def get_ready_to_clean(workers: int, dask_address: str | None) -> None:
+    """Start the worker processes (each loads the language model and OpenCC's tables), or load
+    them here when batches are cleaned in this process; a Dask cluster is ready already."""
+    from tasks.clean import warm_up
+    from tasks.workers import start_early_pool
+
+    if dask_address:
+        return
+    if workers > 1:
+        start_early_pool(workers)
+    else:
+        warm_up()
+
+
 def command_run(args: argparse.Namespace) -> int:
     inputs = args.input or [DEFAULT_INPUT]
     check_run_possible(inputs, args.warehouse)
     with warehouse_held(args.warehouse, args.wait), early_temporary_server() as wait_for_api:
         from flows.clean_corpus import clean_corpus_for
-        from tasks.clean import warm_up
+        from tasks.workers import stop_early_pools
 
         clean = clean_corpus_for(args.workers, args.dask_address)
-        if wait_for_api:
-            warm_up()  # the language model and OpenCC tables load while the server starts
-            wait_for_api()
-        totals = clean(inputs=inputs, warehouse=args.warehouse, workers=args.workers, lock_held=True,
-                       **batch_options(args))
+        try:
+            if wait_for_api:  # while the server starts, the cleaning gets ready
+                get_ready_to_clean(worker_count(args.workers), args.dask_address)
+                wait_for_api()
+            totals = clean(inputs=inputs, warehouse=args.warehouse, workers=args.workers, lock_held=True,
+                           **batch_options(args))
+        finally:
+            stop_early_pools()
     print(format_summary(totals))
     return 0
 

@@ -21,9 +21,11 @@ from typing import Any
 WORKER_EXIT_SECONDS = 5.0
 
 
-def spawn_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool whose workers start afresh (``spawn``): no state copied from the flow's process."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+def spawn_pool(workers: int, initializer: Callable[[], None] | None = None) -> ProcessPoolExecutor:
+    """A pool whose workers start afresh (``spawn``): no state copied from the flow's process;
+    each runs ``initializer`` first."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=initializer)
 
 
 def pool_processes(pool: ProcessPoolExecutor) -> list[BaseProcess]:
@@ -43,11 +45,21 @@ def stop_pool(pool: ProcessPoolExecutor) -> None:
 class RespawningPool(Executor):
     """A spawn process pool of ``workers`` that is replaced by a fresh one once it breaks."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, initializer: Callable[[], None] | None = None) -> None:
         self._workers = workers
+        self._initializer = initializer
         self._lock = threading.Lock()
-        self._pool = spawn_pool(workers)
+        self._pool = spawn_pool(workers, initializer)
         self._retired: list[ProcessPoolExecutor] = []
+
+    @property
+    def workers(self) -> int:
+        return self._workers
+
+    def start_workers(self) -> None:
+        """Start every worker now (a pool starts them on demand), without waiting for them."""
+        for _ in range(self._workers):
+            self.submit(int)
 
     def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> Future:
         with self._lock:
@@ -55,7 +67,7 @@ class RespawningPool(Executor):
                 return self._pool.submit(fn, *args, **kwargs)
             except BrokenProcessPool:
                 self._retired.append(self._pool)
-                self._pool = spawn_pool(self._workers)
+                self._pool = spawn_pool(self._workers, self._initializer)
                 return self._pool.submit(fn, *args, **kwargs)
 
     def processes(self) -> list[BaseProcess]:
@@ -76,3 +88,31 @@ def run_alone(fn: Callable, args: tuple, timeout: float | None) -> Any:
         return pool.submit(fn, *args).result(timeout)
     finally:
         stop_pool(pool)
+
+
+# A pool started ahead of a run (``start_early_pool``), waiting for the run to take it.
+_early_pools: list[RespawningPool] = []
+
+
+def start_early_pool(workers: int) -> None:
+    """Start a pool of ``workers`` whose workers load what cleaning needs, for the next run to take:
+    ``rinse run`` does this while Prefect's server starts, so a second's start-up per worker is
+    not paid by the first batches."""
+    from tasks.clean import warm_up
+
+    pool = RespawningPool(workers, initializer=warm_up)
+    pool.start_workers()
+    _early_pools.append(pool)
+
+
+def take_early_pool(workers: int) -> RespawningPool | None:
+    """The pool ``start_early_pool`` started, if it has ``workers`` workers (it is then the caller's)."""
+    if _early_pools and _early_pools[0].workers == workers:
+        return _early_pools.pop(0)
+    return None
+
+
+def stop_early_pools() -> None:
+    """Stop a pool started early that no run took (one batch is cleaned in the flow's process)."""
+    while _early_pools:
+        _early_pools.pop().shutdown()

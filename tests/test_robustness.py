@@ -141,3 +141,33 @@ def test_a_batch_caught_in_a_broken_pool_is_cleaned_alone(corpus, tmp_path):
 def test_a_batch_that_kills_its_own_process_fails_alone():
     with pytest.raises(BrokenProcessPool):
         run_alone(os._exit, (1,), 60)
+
+
+def language_models_loaded() -> int:
+    from tasks import language
+
+    return language._identifier.cache_info().currsize
+
+
+def test_a_pool_started_early_is_warm_and_taken_by_the_run_that_fits_it():
+    from tasks.workers import start_early_pool, stop_early_pools, take_early_pool
+
+    start_early_pool(2)
+    try:
+        assert take_early_pool(3) is None  # a run with other workers starts its own
+        pool = take_early_pool(2)
+        assert pool is not None and take_early_pool(2) is None
+        assert len(pool.processes()) == 2  # started before any batch was submitted
+        assert pool.submit(language_models_loaded).result(timeout=60) == 1  # loaded when it started
+        pool.shutdown()
+    finally:
+        stop_early_pools()
+
+
+def test_an_early_pool_no_run_took_is_stopped():
+    from tasks.workers import _early_pools, start_early_pool, stop_early_pools
+
+    start_early_pool(1)
+    processes = _early_pools[0].processes()
+    stop_early_pools()
+    assert not _early_pools and not any(p.is_alive() for p in processes)
