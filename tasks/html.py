@@ -90,7 +90,7 @@ def headline_index(page: Page, verdicts: list[Verdict], top: int, titles: list[s
         score = max((title_similarity(block.text, title) for title in titles), default=0.0)
         if score >= best_score:
             best, best_score = index, score
-        if page.elements[block.owner].tag == "h1" and verdicts[index].category in (None, "page_chrome"):
+        if page.tags[block.owner] == "h1" and verdicts[index].category in (None, "page_chrome"):
             last_h1 = index
     return best if best is not None else last_h1
 

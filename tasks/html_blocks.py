@@ -7,8 +7,8 @@ ends a paragraph, a caption or a list entry).  Each block remembers the innermos
 block-level element that owns it, how much of its text sits inside links, and a
 structural hint (``heading``, ``list_item``).
 
-Every element met on the way gets a row in ``Page.elements`` (document order,
-so a subtree is the contiguous range ``[index, end)``); the scoring in
+Every element met on the way gets a row in ``Page``'s element lists (document
+order, so a subtree is the contiguous range ``[index, end)``); the scoring in
 ``tasks.html_select`` aggregates block figures over those ranges.
 
 The walk uses ``lxml.etree.iterwalk``: lxml's C iterator feeds start/end events
@@ -34,28 +34,19 @@ BLOCK_TAGS = frozenset(
     "thead tfoot tr td th blockquote pre figure figcaption form fieldset center address hr body html "
     "caption details summary menu dir legend text noframes".split()
 )
-HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
-LIST_TAGS = frozenset(("li", "dt", "dd"))
+# The structural hint a block-level tag gives its text (inherited by the blocks inside it).
+TAG_HINTS = {
+    **dict.fromkeys("h1 h2 h3 h4 h5 h6".split(), "heading"),
+    **dict.fromkeys(("li", "dt", "dd"), "list_item"),
+}
 LIST_CONTAINERS = frozenset(("ul", "ol", "dl"))
 
-SPACES = re.compile(r"\s+")
 NOT_DISPLAYED = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Utility classes that hide an element from the screen (Bootstrap, WordPress and the like).
 HIDING_CLASSES = frozenset("hidden hide d-none invisible sr-only visually-hidden screen-reader-text".split())
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff]")
 # CJK text carries about three times the content of the same number of Latin characters.
 CJK_EXTRA_WEIGHT = 2
-
-
-@dataclass
-class Element:
-    """One element of the page, as the scorer needs it."""
-
-    tag: str
-    attrs: str  # lower-cased class, id and itemprop, space separated
-    parent: int  # index of the parent element, -1 for the root
-    end: int = 0  # one past the last index of this element's subtree
-    hidden: bool = False  # not displayed: ``hidden``, ``aria-hidden``, ``display: none``, a hiding class
 
 
 @dataclass
@@ -75,7 +66,14 @@ class Block:
 
 @dataclass
 class Page:
-    elements: list[Element] = field(default_factory=list)
+    """The page as the scorer sees it: its blocks, and one row per element in parallel lists."""
+
+    tags: list[str] = field(default_factory=list)
+    attrs: list[str] = field(default_factory=list)  # lower-cased class, id and itemprop, space separated
+    parents: list[int] = field(default_factory=list)  # index of the parent element, -1 for the root
+    ends: list[int] = field(default_factory=list)  # one past the last index of the element's subtree
+    # Not displayed: ``hidden``, ``aria-hidden``, ``display: none``, a hiding class.
+    hidden: list[bool] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     depth: int = 0  # deepest nesting met
     rules: list[int] = field(default_factory=list)  # per <hr>, the number of blocks before it
@@ -87,7 +85,7 @@ def text_weight(text: str) -> int:
     >>> text_weight("ab"), text_weight("新闻")
     (2, 6)
     """
-    return len(text) + CJK_EXTRA_WEIGHT * len(CJK.findall(text))
+    return len(text) if text.isascii() else len(text) + CJK_EXTRA_WEIGHT * len(CJK.findall(text))
 
 
 def normalise_space(text: str) -> str:
@@ -96,97 +94,112 @@ def normalise_space(text: str) -> str:
     >>> normalise_space("  a\\n\\t b\\xa0 ")
     'a b'
     """
-    return SPACES.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
-class _Walker:
-    """State of one walk: the open elements and the text gathered for the current block."""
 
-    def __init__(self) -> None:
-        self.page = Page()
-        self.stack: list[int] = []  # indices of open elements
-        self.block_owner: list[int] = []  # innermost open block-level element
-        self.hints: list[str | None] = []
-        self.pieces: list[tuple[str, bool]] = []
-        self.set_aside: list[list[tuple[str, bool]]] = []  # text of blocks interrupted by hidden inline text
-        self.link_depth = 0
-        self.pre_depth = 0
 
-    def open(self, el: etree._Element, tag: str) -> None:
-        attrs = f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')}".lower().strip()
-        parent = self.stack[-1] if self.stack else -1
-        hidden = el.get("hidden") is not None or el.get("aria-hidden") == "true" \
-            or bool(NOT_DISPLAYED.search(el.get("style", ""))) \
-            or not HIDING_CLASSES.isdisjoint(el.get("class", "").lower().split())
-        self.page.elements.append(Element(tag, attrs, parent, hidden=hidden))
-        index = len(self.page.elements) - 1
-        self.stack.append(index)
-        self.page.depth = max(self.page.depth, len(self.stack))
-        if tag not in BLOCK_TAGS and hidden:  # hidden inline text: a block of its own, set aside
-            self.set_aside.append(self.pieces)
-            self.pieces = []
-        if tag in BLOCK_TAGS or hidden:
-            self.flush()
-            self.block_owner.append(index)
-            hint = "heading" if tag in HEADING_TAGS else "list_item" if tag in LIST_TAGS else None
-            inherited = self.hints[-1] if self.hints and tag not in LIST_CONTAINERS else None
-            self.hints.append(hint or inherited)
-        if tag == "a":
-            self.link_depth += 1
-        elif tag == "pre":
-            self.pre_depth += 1
+def names_and_visibility(attributes: dict[str, str]) -> tuple[str, bool]:
+    """An element's lower-cased class, id and itemprop, space separated, and whether its attributes hide it.
 
-    def close(self, tag: str) -> None:
-        index = self.stack.pop()
-        self.page.elements[index].end = len(self.page.elements)
-        if tag in BLOCK_TAGS or self.page.elements[index].hidden:
-            self.flush()
-            self.block_owner.pop()
-            self.hints.pop()
-        if tag not in BLOCK_TAGS and self.page.elements[index].hidden:
-            self.pieces = self.set_aside.pop()  # the text around it reads on
-        if tag == "a":
-            self.link_depth -= 1
-        elif tag == "pre":
-            self.pre_depth -= 1
+    >>> names_and_visibility({"class": "Story d-none", "id": "Main"})
+    ('story d-none main', True)
+    """
+    class_name = attributes.get("class", "")
+    hidden = "hidden" in attributes or attributes.get("aria-hidden") == "true" \
+        or bool(NOT_DISPLAYED.search(attributes.get("style", ""))) \
+        or not HIDING_CLASSES.isdisjoint(class_name.lower().split())
+    return f"{class_name} {attributes.get('id', '')} {attributes.get('itemprop', '')}".lower().strip(), hidden
 
-    def add_text(self, text: str | None) -> None:
-        if text:
-            self.pieces.append((text, self.link_depth > 0))
 
-    def flush(self) -> None:
-        if not self.pieces or not self.block_owner:
-            self.pieces = []
-            return
-        owner, hint = self.block_owner[-1], self.hints[-1]
-        if self.pre_depth:  # preformatted text: one block per line
-            for line in "".join(piece for piece, _ in self.pieces).splitlines():
-                if text := normalise_space(line):
-                    self.page.blocks.append(Block(text, owner, hint, text_weight(text), 0))
-        elif text := normalise_space("".join(piece for piece, _ in self.pieces)):
-            link = normalise_space("".join(piece for piece, in_link in self.pieces if in_link))
-            self.page.blocks.append(Block(text, owner, hint, text_weight(text), text_weight(link)))
-        self.pieces = []
+def add_blocks(blocks: list[Block], pieces: list[str], link_pieces: list[str], owner: int, hint: str | None,
+               preformatted: bool) -> None:
+    """Append the block(s) the text ``pieces`` make (one per line when preformatted); ``link_pieces``
+    are those inside links."""
+    if preformatted:
+        for line in "".join(pieces).splitlines():
+            if text := normalise_space(line):
+                blocks.append(Block(text, owner, hint, text_weight(text), 0))
+    elif text := normalise_space("".join(pieces)):
+        link_weight = text_weight(normalise_space("".join(link_pieces))) if link_pieces else 0
+        blocks.append(Block(text, owner, hint, text_weight(text), link_weight))
 
 
 def walk(root: etree._Element) -> Page:
     """Blocks and elements of the tree under ``root``, in document order."""
-    walker = _Walker()
+    page = Page()
+    tags, parents, ends, hidden, blocks = page.tags, page.parents, page.ends, page.hidden, page.blocks
+    stack: list[int] = []  # indices of open elements
+    owners: list[int] = []  # open block-level (or hidden) elements, the innermost last
+    hints: list[str | None] = []
+    pieces: list[str] = []  # text of the current block
+    link_pieces: list[str] = []  # the part of it inside <a> elements
+    set_aside: list[tuple[list[str], list[str]]] = []  # text of blocks interrupted by hidden inline text
+    link_depth = pre_depth = 0
+
+    def flush() -> None:
+        nonlocal pieces, link_pieces
+        if pieces:
+            if owners:
+                add_blocks(blocks, pieces, link_pieces, owners[-1], hints[-1], pre_depth > 0)
+            pieces, link_pieces = [], []
+
     events = etree.iterwalk(root, events=("start", "end"))
     for event, el in events:
-        tag = el.tag.lower() if isinstance(el.tag, str) else ""
         if event == "start":
-            walker.open(el, tag)
+            tag = el.tag.lower() if isinstance(el.tag, str) else ""
+            attributes = el.items()
+            names, is_hidden = names_and_visibility(dict(attributes)) if attributes else ("", False)
+            index = len(tags)
+            tags.append(tag)
+            page.attrs.append(names)
+            parents.append(stack[-1] if stack else -1)
+            ends.append(0)
+            hidden.append(is_hidden)
+            stack.append(index)
+            if len(stack) > page.depth:
+                page.depth = len(stack)
+            is_block = tag in BLOCK_TAGS
+            if is_hidden and not is_block:  # hidden inline text: a block of its own, set aside
+                set_aside.append((pieces, link_pieces))
+                pieces, link_pieces = [], []
+            if is_block or is_hidden:
+                flush()
+                owners.append(index)
+                inherited = hints[-1] if hints and tag not in LIST_CONTAINERS else None
+                hints.append(TAG_HINTS.get(tag) or inherited)
+            if tag == "a":
+                link_depth += 1
+            elif tag == "pre":
+                pre_depth += 1
             if tag in SKIPPED_TAGS or not tag:
                 events.skip_subtree()
             elif tag == "br":
-                walker.flush()
+                flush()
             elif tag == "hr":
-                walker.page.rules.append(len(walker.page.blocks))
-            else:
-                walker.add_text(el.text)
+                page.rules.append(len(blocks))
+            elif text := el.text:
+                pieces.append(text)
+                if link_depth:
+                    link_pieces.append(text)
         else:
-            walker.close(tag)
-            walker.add_text(el.tail)
-    walker.flush()
-    return walker.page
+            index = stack.pop()
+            tag = tags[index]
+            ends[index] = len(tags)
+            is_block = tag in BLOCK_TAGS
+            if is_block or hidden[index]:
+                flush()
+                owners.pop()
+                hints.pop()
+                if not is_block:
+                    pieces, link_pieces = set_aside.pop()  # the text around it reads on
+            if tag == "a":
+                link_depth -= 1
+            elif tag == "pre":
+                pre_depth -= 1
+            if text := el.tail:
+                pieces.append(text)
+                if link_depth:
+                    link_pieces.append(text)
+    flush()
+    return page

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 
@@ -110,6 +111,7 @@ class Verdict:
     rule: str
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pages and sites repeat their class names
 def chrome_category(tag: str, attrs: str) -> tuple[str | None, bool]:
     """The boilerplate category an element's tag or class/id names, and whether the naming is strong.
 
@@ -146,51 +148,55 @@ def prose_weight(block: Block) -> float:
 
 def subtree_sums(page: Page, values: list[float]) -> list[float]:
     """Per element, the sum of ``values`` (one per block) over the blocks its subtree owns."""
-    sums = [0.0] * len(page.elements)
+    sums = [0.0] * len(page.tags)
     for block, value in zip(page.blocks, values, strict=True):
         sums[block.owner] += value
-    for index in range(len(page.elements) - 1, 0, -1):
-        parent = page.elements[index].parent
-        if parent >= 0:
-            sums[parent] += sums[index]
+    parents = page.parents
+    for index in range(len(sums) - 1, 0, -1):  # only the root (index 0) has no parent
+        sums[parents[index]] += sums[index]
     return sums
 
 
 def chrome_regions(page: Page) -> list[str | None]:
     """Per element, the boilerplate category it is named for (None when it is not chrome)."""
-    total = sum(prose_weight(block) for block in page.blocks)
+    prose = [prose_weight(block) for block in page.blocks]
+    total = sum(prose)
     # Prose (and paragraphs) of each subtree outside chrome regions, children decided before parents.
-    clean = [0.0] * len(page.elements)
-    paragraphs = [0] * len(page.elements)
-    for block in page.blocks:
-        clean[block.owner] += prose_weight(block)
-        paragraphs[block.owner] += not is_short(block) and prose_weight(block) > 0
+    count = len(page.tags)
+    clean = [0.0] * count
+    paragraphs = [0] * count
+    for block, weight in zip(page.blocks, prose, strict=True):
+        clean[block.owner] += weight
+        paragraphs[block.owner] += weight > 0 and not is_short(block)
     text = subtree_sums(page, [float(block.weight) for block in page.blocks])
-    posted = [0.0] * len(page.elements)  # the part of ``text`` inside embedded social posts
-    regions: list[str | None] = [None] * len(page.elements)
-    for index in range(len(page.elements) - 1, -1, -1):
-        element = page.elements[index]
-        category, strong = ("hidden", True) if element.hidden else chrome_category(element.tag, element.attrs)
-        wrapper = clean[index] >= WRAPPER_SHARE[strong] * total and paragraphs[index] >= WRAPPER_PARAGRAPHS
-        if element.tag == "blockquote" and EMBEDDED_POST.search(element.attrs):
+    posted = [0.0] * count  # the part of ``text`` inside embedded social posts
+    regions: list[str | None] = [None] * count
+    tags, attrs, parents, hidden = page.tags, page.attrs, page.parents, page.hidden
+    for index in range(count - 1, -1, -1):
+        category, strong = ("hidden", True) if hidden[index] else chrome_category(tags[index], attrs[index])
+        if tags[index] == "blockquote" and EMBEDDED_POST.search(attrs[index]):
             posted[index] = text[index]
-        # A box that holds nothing but an embedded post ("article-widget tweet") frames quoted content.
-        framing = category != "hidden" and text[index] > 0 and posted[index] == text[index]
-        if category and not wrapper and not framing:
-            regions[index] = category
-            clean[index], paragraphs[index] = 0.0, 0
-        if element.parent >= 0:
-            clean[element.parent] += clean[index]
-            paragraphs[element.parent] += paragraphs[index]
-            posted[element.parent] += posted[index]
+        if category and not (clean[index] >= WRAPPER_SHARE[strong] * total
+                             and paragraphs[index] >= WRAPPER_PARAGRAPHS):
+            # A box that holds nothing but an embedded post ("article-widget tweet") frames quoted content.
+            framing = category != "hidden" and text[index] > 0 and posted[index] == text[index]
+            if not framing:
+                regions[index] = category
+                clean[index], paragraphs[index] = 0.0, 0
+        parent = parents[index]
+        if parent >= 0:
+            clean[parent] += clean[index]
+            paragraphs[parent] += paragraphs[index]
+            posted[parent] += posted[index]
     return regions
 
 
 def inherited_regions(page: Page, regions: list[str | None], top: int) -> list[str | None]:
     """Per element of the subtree at ``top``, the chrome region it sits in below ``top`` (or None)."""
-    inherited: list[str | None] = [None] * len(page.elements)
-    for index in range(top + 1, page.elements[top].end):
-        parent = page.elements[index].parent
+    inherited: list[str | None] = [None] * len(page.tags)
+    parents = page.parents
+    for index in range(top + 1, page.ends[top]):
+        parent = parents[index]
         inherited[index] = regions[index] or (inherited[parent] if parent > top else None)
     return inherited
 
@@ -268,9 +274,9 @@ def drop_company_profile(page: Page, verdicts: list[Verdict]) -> None:
 def figure_of(page: Page, element: int) -> int:
     """The picture a caption element belongs to: its nearest ``<figure>``, else its parent."""
     index = element
-    while index >= 0 and page.elements[index].tag != "figure":
-        index = page.elements[index].parent
-    return index if index >= 0 else page.elements[element].parent
+    while index >= 0 and page.tags[index] != "figure":
+        index = page.parents[index]
+    return index if index >= 0 else page.parents[element]
 
 
 def drop_figure_captions(page: Page, verdicts: list[Verdict]) -> None:
@@ -278,17 +284,18 @@ def drop_figure_captions(page: Page, verdicts: list[Verdict]) -> None:
     carries a credit line of its own ("Photo: Getty Images", an agency or stock picture), and the
     ``<figcaption>`` of an embedded video player (a figure with a player and no picture)."""
     for index, (block, verdict) in enumerate(zip(page.blocks, verdicts, strict=True)):
-        element = page.elements[block.owner]
-        if verdict.category or not (element.tag == "figcaption" or "caption" in element.attrs) \
+        tag = page.tags[block.owner]
+        if verdict.category or not (tag == "figcaption" or "caption" in page.attrs[block.owner]) \
                 or photo_caption(block.text):
             continue
         figure = figure_of(page, block.owner)
-        inside = range(figure, page.elements[figure].end)
+        inside = range(figure, page.ends[figure])
         if len(inside) > FIGURE_ELEMENTS:
             continue
-        tags = {page.elements[other].tag for other in inside}
-        nearby = page.blocks[max(0, index - FIGURE_BLOCKS):index] + page.blocks[index + 1:][:FIGURE_BLOCKS]
-        if element.tag == "figcaption" and tags & PLAYER_TAGS and "img" not in tags:
+        tags = set(page.tags[figure:page.ends[figure]])
+        before, after = max(0, index - FIGURE_BLOCKS), index + 1 + FIGURE_BLOCKS
+        nearby = page.blocks[before:index] + page.blocks[index + 1:after]
+        if tag == "figcaption" and tags & PLAYER_TAGS and "img" not in tags:
             verdicts[index] = Verdict("photo_caption", "html.player_caption")
         elif any(other.owner in inside and photo_caption(other.text) for other in nearby):
             verdicts[index] = Verdict("photo_caption", "html.credited_caption")
@@ -303,12 +310,10 @@ def main_container(page: Page, chrome: list[str | None]) -> int:
         for block in page.blocks
     ]
     sums = subtree_sums(page, values)
-    best = 0
-    for index, value in enumerate(sums):
-        if value > max(sums[best], 0.0):
-            best = index
-    while best > 0 and sums[page.elements[best].parent] >= sums[best] - CLIMB_TOLERANCE:
-        best = page.elements[best].parent
+    highest = max(sums)
+    best = sums.index(highest) if highest > max(sums[0], 0.0) else 0  # the first of the highest
+    while best > 0 and sums[page.parents[best]] >= sums[best] - CLIMB_TOLERANCE:
+        best = page.parents[best]
     return best
 
 
@@ -317,16 +322,15 @@ def body_span(page: Page, chrome: list[str | None], top: int) -> tuple[int, int]
     container (what lies around them is its header and footer), when they hold most of its prose; else
     the main container's own range.  Class, id or itemprop names are asked first, ``<article>`` next."""
     prose = subtree_sums(page, [0.0 if chrome[b.owner] else prose_weight(b) for b in page.blocks])
-    stop = page.elements[top].end
-    for names_body in (lambda e: bool(BODY_NAME.search(e.attrs)), lambda e: e.tag == "article"):
+    stop = page.ends[top]
+    for names_body in (lambda i: bool(BODY_NAME.search(page.attrs[i])), lambda i: page.tags[i] == "article"):
         first, end, held = -1, -1, 0.0
         index = top
         while index < stop:
-            element = page.elements[index]
-            if prose[index] > 0 and names_body(element):
+            if prose[index] > 0 and names_body(index):
                 first = index if first < 0 else first
-                end, held = element.end, held + prose[index]
-                index = element.end  # what it holds is counted
+                end, held = page.ends[index], held + prose[index]
+                index = end  # what it holds is counted
             else:
                 index += 1
         if first >= 0 and held >= BODY_SHARE * prose[top]:
@@ -336,9 +340,9 @@ def body_span(page: Page, chrome: list[str | None], top: int) -> tuple[int, int]
 
 def summary_block(page: Page, first: int) -> Block | None:
     """The only block of the element right before the body's, under the same parent (a summary box)."""
-    parent, index = page.elements[first].parent, first - 1
-    while index > parent and page.elements[index].parent != parent:
-        index = page.elements[index].parent
+    parent, index = page.parents[first], first - 1
+    while index > parent and page.parents[index] != parent:
+        index = page.parents[index]
     inside = [block for block in page.blocks if index <= block.owner < first] if index > parent else []
     return inside[0] if len(inside) == 1 else None
 
@@ -356,15 +360,15 @@ def is_lede(block: Block, first: int, summary: Block | None) -> bool:
 
 def sibling_paragraph(page: Page, block: Block, top: int) -> bool:
     """A ``<p>`` of prose right beside the main container belongs with it (as in Readability)."""
-    element = page.elements[block.owner]
-    if element.tag != "p" or top == 0 or element.parent != page.elements[top].parent:
+    owner = block.owner
+    if page.tags[owner] != "p" or top == 0 or page.parents[owner] != page.parents[top]:
         return False
     return block.link_density < SIBLING_LINK_DENSE and not is_short(block)
 
 
 def judge_blocks(page: Page) -> tuple[int, list[Verdict]]:
     """The first element of the main content and one verdict per block."""
-    if not page.elements:
+    if not page.tags:
         return 0, []
     regions = chrome_regions(page)
     chrome = inherited_regions(page, regions, 0)
@@ -375,7 +379,7 @@ def judge_blocks(page: Page) -> tuple[int, list[Verdict]]:
     verdicts = []
     for block in page.blocks:
         owner = block.owner
-        if not top <= owner < page.elements[top].end:
+        if not top <= owner < page.ends[top]:
             if sibling_paragraph(page, block, top) and not chrome[owner]:
                 verdicts.append(Verdict(None, "html.main_sibling"))
             else:
