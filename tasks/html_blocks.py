@@ -43,6 +43,8 @@ LIST_CONTAINERS = frozenset(("ul", "ol", "dl"))
 
 NOT_DISPLAYED = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Utility classes that hide an element from the screen (Bootstrap, WordPress and the like).
+# The attributes that name an element or can hide it.
+NAMING_ATTRIBUTES = frozenset("class id itemprop hidden aria-hidden style".split())
 HIDING_CLASSES = frozenset("hidden hide d-none invisible sr-only visually-hidden screen-reader-text".split())
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff]")
 # CJK text carries about three times the content of the same number of Latin characters.
@@ -97,14 +99,15 @@ def normalise_space(text: str) -> str:
     return " ".join(text.split())
 
 
-
-
-def names_and_visibility(attributes: dict[str, str]) -> tuple[str, bool]:
+def names_and_visibility(attribute_list: list[tuple[str, str]]) -> tuple[str, bool]:
     """An element's lower-cased class, id and itemprop, space separated, and whether its attributes hide it.
 
-    >>> names_and_visibility({"class": "Story d-none", "id": "Main"})
+    >>> names_and_visibility([("class", "Story d-none"), ("id", "Main"), ("href", "/")])
     ('story d-none main', True)
     """
+    attributes = dict(attribute_list)
+    if NAMING_ATTRIBUTES.isdisjoint(attributes):
+        return "", False
     class_name = attributes.get("class", "")
     hidden = "hidden" in attributes or attributes.get("aria-hidden") == "true" \
         or bool(NOT_DISPLAYED.search(attributes.get("style", ""))) \
@@ -129,13 +132,14 @@ def walk(root: etree._Element) -> Page:
     """Blocks and elements of the tree under ``root``, in document order."""
     page = Page()
     tags, parents, ends, hidden, blocks = page.tags, page.parents, page.ends, page.hidden, page.blocks
-    stack: list[int] = []  # indices of open elements
+    stack = [-1]  # indices of open elements, above the root's parent
     owners: list[int] = []  # open block-level (or hidden) elements, the innermost last
     hints: list[str | None] = []
     pieces: list[str] = []  # text of the current block
     link_pieces: list[str] = []  # the part of it inside <a> elements
     set_aside: list[tuple[list[str], list[str]]] = []  # text of blocks interrupted by hidden inline text
     link_depth = pre_depth = 0
+    deepest = 1
 
     def flush() -> None:
         nonlocal pieces, link_pieces
@@ -147,18 +151,19 @@ def walk(root: etree._Element) -> Page:
     events = etree.iterwalk(root, events=("start", "end"))
     for event, el in events:
         if event == "start":
-            tag = el.tag.lower() if isinstance(el.tag, str) else ""
+            tag = el.tag
+            tag = tag.lower() if isinstance(tag, str) else ""
             attributes = el.items()
-            names, is_hidden = names_and_visibility(dict(attributes)) if attributes else ("", False)
+            names, is_hidden = names_and_visibility(attributes) if attributes else ("", False)
             index = len(tags)
             tags.append(tag)
             page.attrs.append(names)
-            parents.append(stack[-1] if stack else -1)
+            parents.append(stack[-1])
             ends.append(0)
             hidden.append(is_hidden)
             stack.append(index)
-            if len(stack) > page.depth:
-                page.depth = len(stack)
+            if len(stack) > deepest:
+                deepest = len(stack)
             is_block = tag in BLOCK_TAGS
             if is_hidden and not is_block:  # hidden inline text: a block of its own, set aside
                 set_aside.append((pieces, link_pieces))
@@ -202,4 +207,5 @@ def walk(root: etree._Element) -> Page:
                 if link_depth:
                     link_pieces.append(text)
     flush()
+    page.depth = deepest - 1
     return page

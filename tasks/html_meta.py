@@ -25,6 +25,8 @@ CJK_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})")
 URL = re.compile(r"^\s*https?://", re.I)
 LD_DATE_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
+# An element's text and that of its descendants (``lxml.html``'s ``text_content``, for any element).
+text_content = etree.XPath("string()", smart_strings=False)
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -61,7 +63,7 @@ def meta_values(root: etree._Element) -> dict[str, str]:
 
 def first_text(root: etree._Element, tag: str) -> str | None:
     for el in root.iter(tag):
-        text = normalise_space(el.text_content())
+        text = normalise_space(text_content(el))
         if text:
             return text
     return None
@@ -72,9 +74,10 @@ def social_title(metas: dict[str, str]) -> str | None:
     return next((metas[key] for key in TITLE_KEYS[:2] if metas.get(key)), None)
 
 
-def declared_titles(root: etree._Element) -> list[str]:
-    """The titles the page declares: its social-card title and its ``<title>``."""
-    return [title for title in (social_title(meta_values(root)), first_text(root, "title")) if title]
+def declared_titles(root: etree._Element, metas: dict[str, str]) -> list[str]:
+    """The titles the page declares: its social-card title (from ``metas``, its ``meta_values``) and its
+    ``<title>``."""
+    return [title for title in (social_title(metas), first_text(root, "title")) if title]
 
 
 def find_date(root: etree._Element, metas: dict[str, str]) -> dt.date | None:
@@ -89,7 +92,7 @@ def find_date(root: etree._Element, metas: dict[str, str]) -> dt.date | None:
     for el in root.iter("time"):
         if date := parse_date(el.get("datetime") or el.get("content") or ""):
             return date
-        if found := find_written_date(normalise_space(el.text_content())):
+        if found := find_written_date(normalise_space(text_content(el))):
             return found[0]
     return None
 
@@ -101,16 +104,16 @@ def find_byline(root: etree._Element, metas: dict[str, str]) -> str | None:
             return value
     for el in root.iter("a", "span", "div", "p"):
         if el.get("rel") == "author" or el.get("itemprop") == "author":
-            text = normalise_space(el.text_content())
+            text = normalise_space(text_content(el))
             if 0 < len(text) <= 80:
                 return text
     return None
 
 
-def page_metadata(root: etree._Element, headline: str | None = None) -> Metadata:
-    """Title, publication date and byline declared in the page; ``headline`` is the page's headline
-    as the extractor found it, preferred to the first ``<h1>`` and the ``<title>``."""
-    metas = meta_values(root)
+def page_metadata(root: etree._Element, metas: dict[str, str], headline: str | None = None) -> Metadata:
+    """Title, publication date and byline declared in the page (``metas`` its ``meta_values``);
+    ``headline`` is the page's headline as the extractor found it, preferred to the first ``<h1>`` and
+    the ``<title>``."""
     title = social_title(metas) or headline or first_text(root, "h1") or first_text(root, "title")
     return Metadata(title=title, published_date=find_date(root, metas), byline=find_byline(root, metas),
                     site=page_site(root, metas))

@@ -52,6 +52,8 @@ WEAK_CHROME = (
                               "author-?(?:bio|card|box|info|profile|tooltip)")),
     ("page_chrome", starting_words("print-?(?:only|header|footer|info|url|link|button)s?(?![a-z])")),
 )
+# Any of the words above: most class names have none, and need not be tried word list by word list.
+CHROME_WORD = re.compile("|".join(pattern.pattern for _, pattern in STRONG_CHROME + WEAK_CHROME))
 CHROME_TAGS = {"nav": "navigation", "aside": "sidebar", "footer": "footer"}
 # A class or id made only of content words ("article", "entry-content") vetoes every chrome word.
 CONTENT_TOKEN = re.compile(
@@ -126,15 +128,20 @@ def chrome_category(tag: str, attrs: str) -> tuple[str | None, bool]:
     >>> chrome_category("section", "l-content with-rail-video-ad")
     (None, False)
     """
-    attrs = " ".join(token for token in attrs.split() if not STATE_TOKEN.match(token))
-    if tag in NEVER_CHROME_TAGS or any(CONTENT_TOKEN.match(token) for token in attrs.split()):
+    if tag in NEVER_CHROME_TAGS:
         return None, False
-    for category, pattern in STRONG_CHROME:
-        if attrs and pattern.search(attrs):
-            return category, True
+    tokens = [token for token in attrs.split() if not STATE_TOKEN.match(token)]
+    if any(CONTENT_TOKEN.match(token) for token in tokens):
+        return None, False
+    attrs = " ".join(tokens)
+    named = bool(attrs) and CHROME_WORD.search(attrs) is not None
+    if named:
+        for category, pattern in STRONG_CHROME:
+            if pattern.search(attrs):
+                return category, True
     if tag in CHROME_TAGS:
         return CHROME_TAGS[tag], True
-    if attrs:
+    if named:
         for category, pattern in WEAK_CHROME:
             if pattern.search(attrs):
                 return category, False
