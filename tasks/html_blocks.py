@@ -42,16 +42,16 @@ TAG_HINTS = {
 LIST_CONTAINERS = frozenset(("ul", "ol", "dl"))
 
 NOT_DISPLAYED = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-# Utility classes that hide an element from the screen (Bootstrap, WordPress and the like).
 # The attributes that name an element or can hide it.
 NAMING_ATTRIBUTES = frozenset("class id itemprop hidden aria-hidden style".split())
+# Utility classes that hide an element from the screen (Bootstrap, WordPress and the like).
 HIDING_CLASSES = frozenset("hidden hide d-none invisible sr-only visually-hidden screen-reader-text".split())
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff]")
 # CJK text carries about three times the content of the same number of Latin characters.
 CJK_EXTRA_WEIGHT = 2
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """One block of text and the figures the scorer uses."""
 
@@ -123,7 +123,8 @@ def add_blocks(blocks: list[Block], pieces: list[str], link_pieces: list[str], o
         for line in "".join(pieces).splitlines():
             if text := normalise_space(line):
                 blocks.append(Block(text, owner, hint, text_weight(text), 0))
-    elif text := normalise_space("".join(pieces)):
+    elif words := "".join(pieces).split():
+        text = " ".join(words)
         link_weight = text_weight(normalise_space("".join(link_pieces))) if link_pieces else 0
         blocks.append(Block(text, owner, hint, text_weight(text), link_weight))
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
+import operator
 import re
 from dataclasses import dataclass
 
@@ -95,6 +97,8 @@ COMPANY_PROFILE = re.compile(
     r"[\d,.]+ (?:people|employees|staff)\b|\b(?:shares|stock) (?:are|is) (?:listed|traded) on\b",
     re.I,
 )
+# One of these words is in every profile sentence (in ASCII text, where ignoring case is lower-casing).
+PROFILE_WORDS = ("headquartered", "employs", "listed", "traded")
 ABOUT_LABEL = re.compile(r"^About (?:[A-Z0-9]|the [A-Z])")
 # The profile and what follows it must be a small part of the kept text.
 PROFILE_SHARE = 1 / 3
@@ -103,6 +107,7 @@ FIGURE_BLOCKS = 4
 FIGURE_ELEMENTS = 200  # a larger box is a section of the page, not a picture's
 PLAYER_TAGS = frozenset(("iframe", "video", "object", "embed"))
 MARKUP_LITTER = re.compile(r"</?[a-z][a-z0-9]*(?:\s[^<>]*)?>|\{[^{}]*[;:][^{}]*\}|function\s*\(", re.I)
+LITTER_MARKS = ("<", "{", "(")  # each piece of litter holds one
 
 
 @dataclass
@@ -154,14 +159,16 @@ def prose_weight(block: Block) -> float:
 
 
 def subtree_sums(page: Page, values: list[float]) -> list[float]:
-    """Per element, the sum of ``values`` (one per block) over the blocks its subtree owns."""
-    sums = [0.0] * len(page.tags)
+    """Per element, the sum of ``values`` (one per block) over the blocks its subtree owns.
+
+    A subtree is the range of elements ``[index, end)``, so its sum is a difference of running totals
+    (exact: the values are whole or half numbers).
+    """
+    own = [0.0] * len(page.tags)
     for block, value in zip(page.blocks, values, strict=True):
-        sums[block.owner] += value
-    parents = page.parents
-    for index in range(len(sums) - 1, 0, -1):  # only the root (index 0) has no parent
-        sums[parents[index]] += sums[index]
-    return sums
+        own[block.owner] += value
+    running = list(itertools.accumulate(own, initial=0.0))
+    return list(map(operator.sub, map(running.__getitem__, page.ends), running))
 
 
 def chrome_regions(page: Page) -> list[str | None]:
@@ -180,8 +187,14 @@ def chrome_regions(page: Page) -> list[str | None]:
     regions: list[str | None] = [None] * count
     tags, attrs, parents, hidden = page.tags, page.attrs, page.parents, page.hidden
     for index in range(count - 1, -1, -1):
-        category, strong = ("hidden", True) if hidden[index] else chrome_category(tags[index], attrs[index])
-        if tags[index] == "blockquote" and EMBEDDED_POST.search(attrs[index]):
+        tag, names = tags[index], attrs[index]
+        if hidden[index]:
+            category, strong = "hidden", True
+        elif names or tag in CHROME_TAGS:
+            category, strong = chrome_category(tag, names)
+        else:  # neither its tag nor a class names it
+            category = None
+        if tag == "blockquote" and EMBEDDED_POST.search(names):
             posted[index] = text[index]
         if category and not (clean[index] >= WRAPPER_SHARE[strong] * total
                              and paragraphs[index] >= WRAPPER_PARAGRAPHS):
@@ -256,11 +269,33 @@ def drop_stranded_labels(blocks: list[Block], verdicts: list[Verdict]) -> None:
             verdicts[index] = Verdict("page_chrome", "html.stranded_label")
 
 
+def states_company_profile(text: str) -> bool:
+    """Whether ``text`` holds a company profile's sentence ("Acme is headquartered in ...").
+
+    >>> states_company_profile("Acme employs 1,300 people."), states_company_profile("Acme makes tools.")
+    (True, False)
+    """
+    if text.isascii():
+        lowered = text.lower()
+        if not any(word in lowered for word in PROFILE_WORDS):
+            return False
+    return COMPANY_PROFILE.search(text) is not None
+
+
+def is_markup_litter(text: str) -> bool:
+    """Whether ``text`` holds a tag, a style rule or script code that leaked into the page's text.
+
+    >>> is_markup_litter("a { color: red }"), is_markup_litter("Prices rose (again).")
+    (True, False)
+    """
+    return any(mark in text for mark in LITTER_MARKS) and MARKUP_LITTER.search(text) is not None
+
+
 def drop_company_profile(page: Page, verdicts: list[Verdict]) -> None:
     """Drop a press release's closing company profile: from the last "About Acme" label or horizontal
     rule before the first profile sentence to the end, when that tail is a small part of the kept text."""
     kept = [index for index, verdict in enumerate(verdicts) if verdict.category is None]
-    hit = next((n for n, index in enumerate(kept) if COMPANY_PROFILE.search(page.blocks[index].text)), None)
+    hit = next((n for n, index in enumerate(kept) if states_company_profile(page.blocks[index].text)), None)
     if hit is None:
         return
     start = None
@@ -398,7 +433,7 @@ def judge_blocks(page: Page) -> tuple[int, list[Verdict]]:
         elif block.link_density >= (PROSE_LINK_DENSE if has_prose(block) else LINK_DENSE):
             category = "related_link" if block.weight > 40 else "navigation"
             verdicts.append(Verdict(category, "html.link_density"))
-        elif MARKUP_LITTER.search(block.text):
+        elif is_markup_litter(block.text):
             verdicts.append(Verdict("html_fragment", "html.markup_litter"))
         else:
             verdicts.append(Verdict(None, "html.main"))
