@@ -22,7 +22,7 @@ import re
 from lxml import etree
 
 from tasks.html_blocks import Page, normalise_space, walk
-from tasks.html_meta import declared_titles, meta_values, page_metadata
+from tasks.html_meta import declarations, declared_titles, page_metadata
 from tasks.html_select import Verdict, is_short, judge_blocks
 from tasks.model import Line, Metadata, Removed
 
@@ -103,12 +103,12 @@ def extract(markup: str) -> tuple[list[Line], list[Removed], Metadata]:
     root = parse(markup)
     if root is None:
         return plain_text_lines(markup), [], Metadata()
-    page, metas = walk(root), meta_values(root)
+    page, declared = walk(root), declarations(root)
     if page.depth >= PARSER_DEPTH_LIMIT:
-        return plain_text_lines(markup), [], page_metadata(root, metas)
+        return plain_text_lines(markup), [], page_metadata(root, declared)
     top, verdicts = judge_blocks(page)
-    headline = headline_index(page, verdicts, top, declared_titles(root, metas))
-    meta = page_metadata(root, metas, page.blocks[headline].text if headline is not None else None)
+    headline = headline_index(page, verdicts, top, declared_titles(declared))
+    meta = page_metadata(root, declared, page.blocks[headline].text if headline is not None else None)
     lines: list[Line] = []
     removed: list[Removed] = []
     for no, (block, verdict) in enumerate(zip(page.blocks, verdicts, strict=True), start=1):

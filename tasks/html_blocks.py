@@ -110,8 +110,8 @@ def names_and_visibility(attribute_list: list[tuple[str, str]]) -> tuple[str, bo
         return "", False
     class_name = attributes.get("class", "")
     hidden = "hidden" in attributes or attributes.get("aria-hidden") == "true" \
-        or bool(NOT_DISPLAYED.search(attributes.get("style", ""))) \
-        or not HIDING_CLASSES.isdisjoint(class_name.lower().split())
+        or ("style" in attributes and NOT_DISPLAYED.search(attributes["style"]) is not None) \
+        or (class_name != "" and not HIDING_CLASSES.isdisjoint(class_name.lower().split()))
     return f"{class_name} {attributes.get('id', '')} {attributes.get('itemprop', '')}".lower().strip(), hidden
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -50,23 +51,43 @@ def parse_date(text: str) -> dt.date | None:
     return None
 
 
-def meta_values(root: etree._Element) -> dict[str, str]:
-    """``<meta>`` contents keyed by lower-cased property/name/itemprop (the first one wins)."""
-    values: dict[str, str] = {}
-    for meta in root.iter("meta"):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
-        content = normalise_space(meta.get("content") or "")
-        if key and content and key not in values:
-            values[key] = content
-    return values
+@dataclass
+class Declarations:
+    """What a page's head and dated elements declare, gathered in one pass over the tree."""
+
+    metas: dict[str, str] = field(default_factory=dict)  # ``<meta>`` contents by lower-cased key
+    title: str | None = None  # the first non-empty ``<title>``
+    h1: str | None = None  # the first non-empty ``<h1>``
+    canonical: str | None = None  # the canonical link's address
+    ld_json: list[str] = field(default_factory=list)  # JSON-LD scripts
+    times: list[etree._Element] = field(default_factory=list)  # ``<time>`` elements
 
 
-def first_text(root: etree._Element, tag: str) -> str | None:
-    for el in root.iter(tag):
-        text = normalise_space(text_content(el))
-        if text:
-            return text
-    return None
+def declarations(root: etree._Element) -> Declarations:
+    """The page's declarations.  ``<meta>`` contents are keyed by lower-cased property/name/itemprop (the
+    first one wins)."""
+    found = Declarations()
+    for el in root.iter("meta", "link", "title", "h1", "script", "time"):
+        tag = el.tag
+        if tag == "meta":
+            key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+            content = normalise_space(el.get("content") or "")
+            if key and content and key not in found.metas:
+                found.metas[key] = content
+        elif tag == "link":
+            if found.canonical is None and (el.get("rel") or "").strip().lower() == "canonical" \
+                    and el.get("href"):
+                found.canonical = el.get("href")
+        elif tag == "title":
+            found.title = found.title or normalise_space(text_content(el)) or None
+        elif tag == "h1":
+            found.h1 = found.h1 or normalise_space(text_content(el)) or None
+        elif tag == "script":
+            if el.get("type", "").lower() == "application/ld+json" and el.text:
+                found.ld_json.append(el.text)
+        else:
+            found.times.append(el)
+    return found
 
 
 def social_title(metas: dict[str, str]) -> str | None:
@@ -74,22 +95,20 @@ def social_title(metas: dict[str, str]) -> str | None:
     return next((metas[key] for key in TITLE_KEYS[:2] if metas.get(key)), None)
 
 
-def declared_titles(root: etree._Element, metas: dict[str, str]) -> list[str]:
-    """The titles the page declares: its social-card title (from ``metas``, its ``meta_values``) and its
-    ``<title>``."""
-    return [title for title in (social_title(metas), first_text(root, "title")) if title]
+def declared_titles(declared: Declarations) -> list[str]:
+    """The titles the page declares: its social-card title and its ``<title>``."""
+    return [title for title in (social_title(declared.metas), declared.title) if title]
 
 
-def find_date(root: etree._Element, metas: dict[str, str]) -> dt.date | None:
+def find_date(declared: Declarations) -> dt.date | None:
     for key in DATE_KEYS:
-        if key in metas and (date := parse_date(metas[key])):
+        if key in declared.metas and (date := parse_date(declared.metas[key])):
             return date
-    for script in root.iter("script"):
-        if script.get("type", "").lower() == "application/ld+json" and script.text:
-            match = LD_DATE_PUBLISHED.search(script.text)
-            if match and (date := parse_date(match.group(1))):
-                return date
-    for el in root.iter("time"):
+    for script in declared.ld_json:
+        match = LD_DATE_PUBLISHED.search(script)
+        if match and (date := parse_date(match.group(1))):
+            return date
+    for el in declared.times:
         if date := parse_date(el.get("datetime") or el.get("content") or ""):
             return date
         if found := find_written_date(normalise_space(text_content(el))):
@@ -110,27 +129,24 @@ def find_byline(root: etree._Element, metas: dict[str, str]) -> str | None:
     return None
 
 
-def page_metadata(root: etree._Element, metas: dict[str, str], headline: str | None = None) -> Metadata:
-    """Title, publication date and byline declared in the page (``metas`` its ``meta_values``);
-    ``headline`` is the page's headline as the extractor found it, preferred to the first ``<h1>`` and
-    the ``<title>``."""
-    title = social_title(metas) or headline or first_text(root, "h1") or first_text(root, "title")
-    return Metadata(title=title, published_date=find_date(root, metas), byline=find_byline(root, metas),
-                    site=page_site(root, metas))
+def page_metadata(root: etree._Element, declared: Declarations, headline: str | None = None) -> Metadata:
+    """Title, publication date and byline declared in the page; ``headline`` is the page's headline
+    as the extractor found it, preferred to the first ``<h1>`` and the ``<title>``."""
+    title = social_title(declared.metas) or headline or declared.h1 or declared.title
+    return Metadata(title=title, published_date=find_date(declared), byline=find_byline(root, declared.metas),
+                    site=page_site(declared))
 
 
-def page_site(root: etree._Element, metas: dict[str, str]) -> str | None:
+def page_site(declared: Declarations) -> str | None:
     """The host a page says it lives at (canonical link, else ``og:url``), without ``www.``.
 
     >>> from lxml import html
     >>> page = html.fromstring('<html><head><link rel="canonical" href="https://www.Harbor.example/a/1">'
     ...                        '</head><body><p>x</p></body></html>')
-    >>> page_site(page, meta_values(page))
+    >>> page_site(declarations(page))
     'harbor.example'
     """
-    canonical = next((link.get("href") for link in root.iter("link")
-                      if (link.get("rel") or "").strip().lower() == "canonical" and link.get("href")), None)
-    for address in (canonical, metas.get("og:url")):
+    for address in (declared.canonical, declared.metas.get("og:url")):
         host = urlsplit(address.strip()).hostname if address and URL.match(address) else None
         if host:
             return host.removeprefix("www.")
