@@ -123,8 +123,7 @@ def add_blocks(blocks: list[Block], pieces: list[str], link_pieces: list[str], o
         for line in "".join(pieces).splitlines():
             if text := normalise_space(line):
                 blocks.append(Block(text, owner, hint, text_weight(text), 0))
-    elif words := "".join(pieces).split():
-        text = " ".join(words)
+    elif text := normalise_space("".join(pieces)):
         link_weight = text_weight(normalise_space("".join(link_pieces))) if link_pieces else 0
         blocks.append(Block(text, owner, hint, text_weight(text), link_weight))
 
@@ -148,6 +147,11 @@ def walk(root: etree._Element) -> Page:
             if owners:
                 add_blocks(blocks, pieces, link_pieces, owners[-1], hints[-1], pre_depth > 0)
             pieces, link_pieces = [], []
+
+    def add_text(text: str) -> None:
+        pieces.append(text)
+        if link_depth:
+            link_pieces.append(text)
 
     events = etree.iterwalk(root, events=("start", "end"))
     for event, el in events:
@@ -185,9 +189,7 @@ def walk(root: etree._Element) -> Page:
             elif tag == "hr":
                 page.rules.append(len(blocks))
             elif text := el.text:
-                pieces.append(text)
-                if link_depth:
-                    link_pieces.append(text)
+                add_text(text)
         else:
             index = stack.pop()
             tag = tags[index]
@@ -204,9 +206,7 @@ def walk(root: etree._Element) -> Page:
             elif tag == "pre":
                 pre_depth -= 1
             if text := el.tail:
-                pieces.append(text)
-                if link_depth:
-                    link_pieces.append(text)
+                add_text(text)
     flush()
     page.depth = deepest - 1
     return page
