@@ -34,8 +34,10 @@ ALPHABET_RANGES = (
 )
 ALPHABETS = tuple((name, re.compile(f"[{ranges}]+")) for name, ranges in ALPHABET_RANGES)
 ANY_ALPHABET = re.compile("[" + "".join(ranges for _, ranges in ALPHABET_RANGES) + "]")
-ASCII_LETTER = re.compile(r"[A-Za-z]+")
-ASCII_WORD = re.compile(r"[a-z']+")
+# Byte tables for counting ASCII letters and splitting ASCII words, quicker than regex runs:
+# ``ASCII_NON_LETTERS`` deletes what is not [A-Za-z]; ``WORD_BYTES`` blanks what is not [a-z'].
+ASCII_NON_LETTERS = bytes(byte for byte in range(128) if not chr(byte).isalpha())
+WORD_BYTES = bytes(byte if chr(byte) in "abcdefghijklmnopqrstuvwxyz'" else 0x20 for byte in range(256))
 # Function words frequent in English and rare as words of other Latin-script languages.
 ENGLISH_FUNCTION_WORDS = frozenset(
     "the of and to that is with for from by are this have has were been which their said it its "
@@ -160,6 +162,31 @@ def alphabet(sample: str, letters: int) -> str | None:
     return next((name for name, runs in ALPHABETS if count(runs, sample) * 2 >= letters), None)
 
 
+def ascii_letters(text: str) -> int:
+    """How many characters of ``text`` are ASCII letters.
+
+    >>> ascii_letters("Apple CEO 库克: iPhone 15")
+    14
+    """
+    return len(text.encode("ascii", "ignore").translate(None, ASCII_NON_LETTERS))
+
+
+def script_and_letters(sample: str, cjk: int) -> tuple[str, int]:
+    """The alphabet of the letters of ``sample`` that are not among its ``cjk`` characters, and
+    how many there are; Latin text with ``MIN_LETTERS`` such letters in ASCII alone is not counted
+    further (that many is enough to tell, see ``classify_alphabetic``).
+
+    >>> script_and_letters("Шанхай и Пекин подписали соглашение", 0), script_and_letters("新闻 News", 2)
+    (('Cyrl', 31), ('Latn', 4))
+    """
+    if not ANY_ALPHABET.search(sample):
+        enough = ascii_letters(sample) - cjk
+        if enough >= MIN_LETTERS:
+            return "Latn", enough
+    letters = count(LETTER, sample)
+    return alphabet(sample, letters) or "Latn", letters - cjk
+
+
 def cjk_language(sample: str, han: int, kana: int, hangul: int, han_variant: bool = True
                  ) -> tuple[str, str, bool]:
     """Japanese when kana are frequent (a brand in katakana is not), Korean when Hangul dominate,
@@ -176,13 +203,13 @@ def identify_with_confidence(text: str, han_variant: bool = True) -> tuple[str, 
     ``Hant`` (two OpenCC conversions) when only the language is wanted."""
     sample = text[:SAMPLE_CHARS]
     if sample.isascii():
-        return classify_alphabetic(sample, "Latn", count(ASCII_LETTER, sample))
+        return classify_alphabetic(sample, "Latn", ascii_letters(sample))
     han, kana, hangul = cjk_counts(sample)
     cjk = han + kana + hangul
     if mostly_cjk(sample, cjk):
         return cjk_language(sample, han, kana, hangul, han_variant)
-    letters = count(LETTER, sample)
-    lang, script, sure = classify_alphabetic(sample, alphabet(sample, letters) or "Latn", letters - cjk)
+    script, letters = script_and_letters(sample, cjk)
+    lang, script, sure = classify_alphabetic(sample, script, letters)
     if lang in CJK_LANGUAGES and cjk >= MIN_HAN:  # e.g. a Chinese article full of code
         return cjk_language(sample, han, kana, hangul, han_variant)
     return lang, script, sure
@@ -206,7 +233,7 @@ def identify_document(paragraphs: list[Paragraph]) -> tuple[str, str]:
     """
     doc_lang, doc_script = identify("\n".join(p.text for p in paragraphs))
     for p in paragraphs:
-        if doc_lang == "en" and (reads_as_english(p.text) or english_in_context(p.text)):
+        if doc_lang == "en" and english_paragraph(p.text):
             p.language = "en"
             continue
         lang, _, sure = identify_with_confidence(p.text, han_variant=False)
@@ -214,29 +241,54 @@ def identify_document(paragraphs: list[Paragraph]) -> tuple[str, str]:
     return doc_lang, doc_script
 
 
-def english_in_context(text: str) -> bool:
-    """In an English document: only ASCII letters and no function word of another Latin-script
-    language (the model is asked about the paragraphs that have them, or accented letters).
+def english_paragraph(text: str) -> bool:
+    """In an English document, a paragraph that reads as English or is English in context.
 
-    >>> english_in_context("Researchers at the university reviewed the recycling contract")
-    True
-    >>> english_in_context("Los vecinos piden más autobuses"), english_in_context("Die Welt, 12 May")
-    (False, True)
+    >>> english_paragraph("Die Welt, 12 May"), english_paragraph("Los vecinos piden más autobuses")
+    (True, False)
     """
-    sample = text[:SAMPLE_CHARS]
-    if NON_ASCII_LETTER.search(sample):
-        return False
-    return FOREIGN_FUNCTION_WORDS.isdisjoint(ASCII_WORD.findall(sample.lower()))
+    words = ascii_words(text)
+    return english_words(words) or english_in_context(text, words)
+
+
+def english_in_context(text: str, words: list[str]) -> bool:
+    """In an English document: only ASCII letters and no function word of another Latin-script
+    language among ``words`` (``ascii_words(text)``); the model is asked about the paragraphs
+    that have them, or accented letters.
+
+    >>> text = "Researchers at the university reviewed the recycling contract"
+    >>> english_in_context(text, ascii_words(text))
+    True
+    >>> text = "Los vecinos piden autobuses"
+    >>> english_in_context(text, ascii_words(text))
+    False
+    """
+    return NON_ASCII_LETTER.search(text[:SAMPLE_CHARS]) is None and FOREIGN_FUNCTION_WORDS.isdisjoint(words)
+
+
+def ascii_words(text: str) -> list[str]:
+    """The runs of ASCII letters and apostrophes of the lowercased sample of ``text``.
+
+    >>> ascii_words("Xi’s visit: the CEO's café")
+    ['xi', 's', 'visit', 'the', "ceo's", 'caf']
+    """
+    lowered = text[:SAMPLE_CHARS].lower().encode("ascii", "replace")
+    return lowered.translate(WORD_BYTES).decode("ascii").split()
+
+
+def english_words(words: list[str]) -> bool:
+    """Plenty of English function words among ``words`` (a shortcut past the model for most
+    English paragraphs)."""
+    hits = sum(map(ENGLISH_FUNCTION_WORDS.__contains__, words))
+    return hits >= 3 and hits * 5 >= len(words)
 
 
 def reads_as_english(text: str) -> bool:
-    """Plenty of English function words (a shortcut past the model for most English paragraphs).
+    """Plenty of English function words in ``text``.
 
     >>> reads_as_english("The mayor said that the plan was approved by the council.")
     True
     >>> reads_as_english("Der Bürgermeister sagte, dass der Plan vom Rat genehmigt wurde.")
     False
     """
-    words = ASCII_WORD.findall(text[:SAMPLE_CHARS].lower())
-    hits = sum(map(ENGLISH_FUNCTION_WORDS.__contains__, words))
-    return hits >= 3 and hits * 5 >= len(words)
+    return english_words(ascii_words(text))

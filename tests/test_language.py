@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tasks.language import (
     HAN,
     LETTER,
     alphabet,
+    ascii_letters,
+    ascii_words,
     cjk_counts,
     count,
+    english_paragraph,
     han_script,
     identify,
     identify_document,
     mostly_cjk,
+    script_and_letters,
     to_simplified,
 )
 from tasks.model import Paragraph
@@ -125,3 +131,24 @@ def test_alphabet() -> None:
 
 def test_a_lone_mark_is_undetermined_not_cyrillic() -> None:
     assert identify("・") == ("und", "Zyyy")
+
+
+def test_ascii_letters_and_words_match_their_regex_definitions() -> None:
+    for text in ("苹果CEO库克表示，iPhone 15 Pro销量超出预期。", "Xi’s state visit: the CEO's café — İstanbul",
+                 "“We don't expect a rate cut,” the Fed's chair said."):
+        assert ascii_letters(text) == len("".join(re.findall(r"[A-Za-z]", text)))
+        assert ascii_words(text) == re.findall(r"[a-z']+", text.lower())
+
+
+def test_script_and_letters_counts_latin_only_as_far_as_needed() -> None:
+    english = "Apple CEO Tim Cook said iPhone 15 sales beat expectations."
+    assert script_and_letters(english, 0) == ("Latn", count(LETTER, english))
+    assert script_and_letters("新华社 Xinhua", 3) == ("Latn", count(LETTER, "新华社 Xinhua") - 3)
+    assert script_and_letters("Президент России заявил", 0)[0] == "Cyrl"
+
+
+def test_english_paragraph() -> None:
+    assert english_paragraph("The mayor said that the plan was approved by the council.")
+    assert english_paragraph("Photo: Reuters / Jane Doe")
+    assert not english_paragraph("Der Bürgermeister sagte, dass der Plan vom Rat genehmigt wurde.")
+    assert not english_paragraph("国家统计局今天发布数据")
