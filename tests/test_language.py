@@ -134,7 +134,8 @@ def test_a_lone_mark_is_undetermined_not_cyrillic() -> None:
 
 
 def test_ascii_letters_and_words_match_their_regex_definitions() -> None:
-    for text in ("苹果CEO库克表示，iPhone 15 Pro销量超出预期。", "Xi’s state visit: the CEO's café — İstanbul",
+    for text in ("苹果CEO库克表示，iPhone 15 Pro销量超出预期。",
+                 "Xi’s state visit: the CEO's café — İstanbul",
                  "“We don't expect a rate cut,” the Fed's chair said."):
         assert ascii_letters(text) == len("".join(re.findall(r"[A-Za-z]", text)))
         assert ascii_words(text) == re.findall(r"[a-z']+", text.lower())
