@@ -103,6 +103,27 @@ def line_end(head: str, tail: str) -> LineEnd:
     return LineEnd(re.compile(tail), re.compile(head + tail))
 
 
+@dataclass(frozen=True)
+class Needs:
+    """A pattern searched only in lines that hold ``literal``, a string every match contains.
+
+    >>> CAPTION_EN[7][1].search("Crowds in Hong Kong. Jane Doe/Reuters"), CAPTION_EN[7][1].search("Crowds")
+    (True, False)
+    """
+
+    literal: str
+    pattern: re.Pattern[str]
+
+    def search(self, text: str) -> bool:
+        """Whether the pattern occurs in ``text``."""
+        return self.literal in text and self.pattern.search(text) is not None
+
+
+def needs(literal: str, pattern: str) -> Needs:
+    """``pattern``, searched only where its ``literal`` is."""
+    return Needs(literal, re.compile(pattern))
+
+
 HAN = r"\u3400-\u9fff\uf900-\ufaff"
 # Separators used between widget items, breadcrumb steps and labels.
 SEPARATORS = re.compile(r"[\s|｜丨/／·•,，、:：>»›＞\-–—]+")
@@ -258,13 +279,13 @@ CAPTION_EN = (
      re.compile(r"[.!?]\s+(?:" + PHOTO_WORD + r"|credit)\s*(?::|by)\s*[^.!?]{2,80}$", IGNORE)),
     # "Jane Doe | Agency | Getty Images": a credit of names joined by pipes, ending in an agency.
     ("photo_caption.agency_pipes",
-     re.compile(r"^[\w.'’ -]{2,40}(?:\|[\w.'’ -]{2,40}){0,2}\|\s*" + AGENCY + r"$")),
+     needs("|", r"^[\w.'’ -]{2,40}(?:\|[\w.'’ -]{2,40}){0,2}\|\s*" + AGENCY + r"$")),
     # A caption sentence closed by the bare name of a picture agency: "... a joint. Getty"
     ("photo_caption.trailing_picture_agency", re.compile(
         r"[.!?]\s+(?:Getty Images|Getty|Shutterstock|Alamy|iStock|iStockphoto|Corbis)$")),
-    ("photo_caption.agency_slash", re.compile(r"(?:^|\s)[\w.'’ -]{2,40}/\s*" + AGENCY + r"\)?\.?$")),
+    ("photo_caption.agency_slash", needs("/", r"(?:^|\s)[\w.'’ -]{2,40}/\s*" + AGENCY + r"\)?\.?$")),
     ("photo_caption.agency_prefix",
-     re.compile(r"(?:^|\s|\()(?:REUTERS|AFP|AP Photo|EPA|XINHUA)/[\w.'’ -]{2,40}\)?\.?$")),
+     needs("/", r"(?:^|\s|\()(?:REUTERS|AFP|AP Photo|EPA|XINHUA)/[\w.'’ -]{2,40}\)?\.?$")),
     ("photo_caption.agency_parens",
      re.compile(r"\(\s*(?:" + AGENCY + r")(?:\s+photo)?(?:/[^()]{2,40})?\s*\)\.?$", IGNORE)),
     ("photo_caption.courtesy", re.compile(r"[(\s](?:photo\s+)?courtesy of [^.!?]{2,60}\)?\.?$", IGNORE)),
@@ -403,11 +424,11 @@ COPYRIGHT_YEAR = re.compile(
 # A short reprint ban is a notice even when it ends like a sentence ("未经授权，禁止转载。").
 REPRINT_BAN = re.compile(zh("禁止转载 严禁转载 转载必究 不得转载 请勿转载 谢绝转载"))
 COPYRIGHT_START = re.compile(r"^\s*(?:©|copyright\b|copr\.|(?:\(c\)|\?)\s*(?:19|20)\d\d)", IGNORE)
-COPYRIGHT_ANY = re.compile(
-    r"all rights reserved|©|"
+COPYRIGHT_ANY = lexicon(
+    r"all rights reserved",
+    "©|"
     + zh(
         "版权所有 保留所有权利 未经授权不得转载 未经许可不得转载 未经授权禁止转载 转载请注明 "
         "不得转载 版权声明 著作权所有 转载必究 禁止转载 严禁转载 请勿转载"
     ),
-    IGNORE,
 )
