@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import opencc
 
@@ -42,8 +42,10 @@ IGNORE = re.IGNORECASE
 LATIN = re.compile(r"[a-z]", IGNORE)
 
 
+@lru_cache(maxsize=1)
 def could_be_english(text: str) -> bool:
-    """Whether ``text`` has a letter an English word of the lexicon needs.
+    """Whether ``text`` has a letter an English word of the lexicon needs (remembered for the
+    last line: the rules of ``tasks.classify`` ask about one line in turn).
 
     >>> could_be_english("Tips: (021) 5555-0134"), could_be_english("报料热线：010-6536 3311")
     (True, False)

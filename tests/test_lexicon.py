@@ -6,12 +6,15 @@ import pytest
 
 from tasks.classify import has_email
 from tasks.lexicon import (
+    CAPTION_EN,
     CAPTION_ZH,
+    COPYRIGHT_ANY,
     HOTLINE_WORDS,
     LICENCE,
     NEWSLETTER,
     REPORTED_SPEECH,
     LineEnd,
+    Needs,
     could_be_chinese,
     could_be_english,
 )
@@ -34,7 +37,7 @@ LINES = [
 ]
 
 
-@pytest.mark.parametrize("lexicon", [HOTLINE_WORDS, LICENCE, NEWSLETTER, REPORTED_SPEECH])
+@pytest.mark.parametrize("lexicon", [COPYRIGHT_ANY, HOTLINE_WORDS, LICENCE, NEWSLETTER, REPORTED_SPEECH])
 @pytest.mark.parametrize("text", LINES)
 def test_searching_by_language_finds_what_both_patterns_find(lexicon, text: str) -> None:
     anywhere = lexicon.english.search(text) or lexicon.chinese.search(text)
@@ -78,3 +81,19 @@ def test_a_line_end_pattern_finds_what_the_whole_pattern_finds(text: str) -> Non
         if isinstance(pattern, LineEnd):
             assert pattern.search(text) == bool(pattern.whole.search(text))
 
+
+
+EN_CAPTION_LINES = [
+    "Crowds gather outside the court in Hong Kong. Jane Doe/Reuters",
+    "Rescue workers at the site (REUTERS/Tyrone Siu)",
+    "Jane Doe | Sipa | Getty Images",
+    "The museum reopened on Tuesday after a two-year renovation.",
+    "Prices rose 5% in May / June, the bureau said | more",
+]
+
+
+@pytest.mark.parametrize("text", EN_CAPTION_LINES + CAPTION_LINES)
+def test_a_pattern_with_a_literal_finds_what_the_pattern_finds(text: str) -> None:
+    for _, pattern in CAPTION_EN:
+        if isinstance(pattern, Needs):
+            assert pattern.search(text) == bool(pattern.pattern.search(text))
