@@ -1,6 +1,7 @@
 """Throughput of rinse against a floor and datatrove, on one synthetic corpus.
 
     python benchmarks/throughput.py [--files 4000] [--double] [--workers N] [--contenders ...]
+                                    [--prefect-server]
 
 Builds a deterministic corpus (``benchmarks/corpus.py``), then runs each contender in a fresh
 subprocess over it and prints, side by side: wall seconds, MB/s and files/s (input bytes as stored
@@ -13,8 +14,10 @@ Contenders:
 * ``core-1``: rinse's cleaning alone, ``process_batch`` over the same batches in one process (no
   Prefect, no warehouse commit): ``rinse-1`` minus this is what orchestration and start-up cost.
 * ``rinse-1`` / ``rinse-N``: ``rinse run --input CORPUS --warehouse FRESH --workers 1|N``.  The wall
-  time includes interpreter start-up and Prefect's ephemeral API server; the flow's own duration
-  (``finished_at - started_at`` in ``WAREHOUSE/runs``) is printed beside it.
+  time includes interpreter start-up and Prefect's temporary API server (a few seconds per run),
+  or with ``--prefect-server`` only the start-up: one Prefect server is started for the whole
+  benchmark and rinse reports to it, as scheduled runs (``rinse serve``) do.  The flow's own
+  duration (``finished_at - started_at`` in ``WAREHOUSE/runs``) is printed beside it.
 * ``datatrove-1`` / ``datatrove-N``: datatrove's ``LocalPipelineExecutor`` (tasks = workers) with a
   one-document-per-file reader (datatrove has no plain-text folder reader; ours is the smallest
   ``BaseDiskReader`` subclass, decoding like the floor), its ``FTFYFormatter`` and its zstd
@@ -39,6 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +50,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from benchmarks.corpus import build_corpus  # noqa: E402
+from rinse.server import running_server  # noqa: E402
 
 POLL_SECONDS = 0.02
 PARQUET_BATCH = 256
@@ -415,6 +420,11 @@ def rss_growth(small: list[Result], large: list[Result]) -> str:
     return "peak tree RSS, 2N / N (target for rinse <= 1.25): " + (", ".join(parts) or "-")
 
 
+def server_env(home: Path) -> dict[str, str]:
+    """A Prefect home and database of the benchmark's own, so no user's server state is touched."""
+    return {"PREFECT_HOME": str(home), "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{home}/prefect.db"}
+
+
 def bench_size(n_files: int, args: argparse.Namespace, root: Path) -> tuple[list[Result], str, int]:
     corpus = root / f"corpus-{n_files}"
     start = time.perf_counter()
@@ -431,8 +441,9 @@ def bench_size(n_files: int, args: argparse.Namespace, root: Path) -> tuple[list
         status = result.note or f"{result.measured.seconds:.1f}s"
         print(f"  {label:<14} {status}", flush=True)
         results.append(result)
+    prefect = "a running Prefect server" if args.prefect_server else "Prefect's temporary server per run"
     title = (f"{n_files} files, {n_bytes / MB:.1f} MB, {args.workers} workers for -N ({os.cpu_count()} CPUs, "
-             f"1-min load {load_before:.1f} before the runs)")
+             f"1-min load {load_before:.1f} before the runs); rinse with {prefect}")
     return results, render_table(title, results, n_files, n_bytes), n_bytes
 
 
@@ -448,13 +459,21 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--contenders", nargs="+", default=["floor", "rinse-1", "rinse-N", "datatrove-N"],
                         choices=["floor", "core-1", "rinse-1", "rinse-N", "datatrove-1", "datatrove-N"])
+    parser.add_argument("--prefect-server", action="store_true",
+                        help="start one Prefect server first and run rinse against it (PREFECT_API_URL), as "
+                             "scheduled runs are; default: each run starts Prefect's temporary server")
     parser.add_argument("--workdir", type=Path, help="keep corpora and outputs here (default: a temp dir)")
     args = parser.parse_args()
 
     root = args.workdir or Path(tempfile.mkdtemp(prefix="rinse-bench-"))
     try:
-        sizes = [args.files, 2 * args.files] if args.double else [args.files]
-        runs = [bench_size(n, args, root) for n in sizes]
+        with ExitStack() as stack:
+            if args.prefect_server:
+                api = stack.enter_context(running_server(env=server_env(root / "prefect-home")))
+                os.environ["PREFECT_API_URL"] = api
+                print(f"rinse runs report to a Prefect server started for the benchmark at {api}")
+            sizes = [args.files, 2 * args.files] if args.double else [args.files]
+            runs = [bench_size(n, args, root) for n in sizes]
         print()
         for results, table, n_bytes in runs:
             print(table + "\n")
@@ -464,7 +483,6 @@ def main() -> None:
     finally:
         if args.workdir is None:
             shutil.rmtree(root, ignore_errors=True)
-
 
 if __name__ == "__main__":
     main()

@@ -140,9 +140,10 @@ def batch_options(args: argparse.Namespace) -> dict:
             "max_file_bytes": int(args.max_mb * 2**20)}
 
 
-def get_ready_to_clean(workers: int, dask_address: str | None) -> None:
-    """Start the worker processes (each loads the language model and OpenCC's tables), or load
-    them here when batches are cleaned in this process; a Dask cluster is ready already."""
+def get_ready_to_clean(workers: int, dask_address: str | None, server_starting: bool) -> None:
+    """Start the worker processes now, each loading the language model and OpenCC's tables, so
+    they are ready when the flow (and a server still starting) is; with one worker, load them
+    here while a server starts.  A Dask cluster is ready already."""
     from tasks.clean import warm_up
     from tasks.workers import start_early_pool
 
@@ -150,7 +151,7 @@ def get_ready_to_clean(workers: int, dask_address: str | None) -> None:
         return
     if workers > 1:
         start_early_pool(workers)
-    else:
+    elif server_starting:
         warm_up()
 
 
@@ -163,8 +164,8 @@ def command_run(args: argparse.Namespace) -> int:
 
         clean = clean_corpus_for(args.workers, args.dask_address)
         try:
-            if wait_for_api:  # while the server starts, the cleaning gets ready
-                get_ready_to_clean(worker_count(args.workers), args.dask_address)
+            get_ready_to_clean(worker_count(args.workers), args.dask_address, wait_for_api is not None)
+            if wait_for_api:
                 wait_for_api()
             totals = clean(inputs=inputs, warehouse=args.warehouse, workers=args.workers, lock_held=True,
                            **batch_options(args))
