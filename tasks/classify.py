@@ -336,6 +336,8 @@ def dated_byline(text: str) -> tuple[str, None] | None:
     >>> dated_byline("LONDON, Nov 19, 2019") is None, dated_byline("Monday Nov 19, 2019") is None
     (True, True)
     """
+    if not lx.DATED_BYLINE_START.match(text):  # no name first: no date to look for
+        return None
     found = find_date(text)
     if not found or lx.DATELINE_REST.sub("", text[found[1].end():]).strip():
         return None

@@ -213,8 +213,11 @@ BYLINE_EN_ROLE = re.compile(
     r"^(?P<name>" + NAME_EN + r"),\s*(?i:(?:senior |chief |special |staff |contributing )?"
     r"(?:writer|reporter|correspondent|editor|columnist))(?P<org>)$"
 )
+BY = r"(?:[Bb]y\s+)?"
 # The name (not all capitals: a place) before the date of a dated byline: "Jane Doe - Nov 19, 2019".
-DATED_BYLINE_NAME = re.compile(r"^(?:[Bb]y\s+)?(?P<name>(?=.*[a-z])" + NAME_EN + r")\s*[-–—|,]?\s*$")
+DATED_BYLINE_NAME = re.compile(r"^" + BY + r"(?P<name>(?=.*[a-z])" + NAME_EN + r")\s*[-–—|,]?\s*$")
+# How a line with a dated byline starts: an optional "By" and the capital of the name.
+DATED_BYLINE_START = re.compile(BY + r"[A-Z]")
 BYLINE_ZH = re.compile(
     r"^[□■●◆]?[(（]?(?:文\s*[/／]\s*)?(?P<org>[" + HAN + r"A-Za-z0-9·]{0,16}?)\s*"
     + "(?:" + zh("特约记者 实习记者 本报记者 首席记者 记者 通讯员 实习生 特约撰稿 撰稿") + r"|(?<=[/／]))"

@@ -15,6 +15,7 @@ from tasks.classify import (
     boilerplate,
     byline,
     classify,
+    dated_byline,
     dateline,
     headline_shaped,
     is_cjk,
@@ -283,3 +284,10 @@ def test_headline_length_depends_on_the_script() -> None:
     en_150 = ("Port volumes " * 12)[:150]
     assert not is_cjk(en_150) and headline_shaped(en_150) and not headline_shaped(en_150 + " more" * 3)
     assert not headline_shaped("") and not headline_shaped("港口吞吐量创新高，")
+
+
+def test_dated_byline_needs_a_name_first() -> None:
+    assert dated_byline("By Jane Doe | Nov 19, 2019") == ("Jane Doe", None)
+    assert dated_byline("by Jane Doe - 2019-11-19 10:31") == ("Jane Doe", None)
+    assert dated_byline("2019年11月19日 新华社") is None
+    assert dated_byline("记者 张伟 2019-11-19") is None
