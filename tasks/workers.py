@@ -32,14 +32,16 @@ def pool_processes(pool: ProcessPoolExecutor) -> list[BaseProcess]:
     return list((pool._processes or {}).values())  # noqa: SLF001 (no public handle on the workers)
 
 
-def stop_pool(pool: ProcessPoolExecutor) -> None:
-    """Shut ``pool`` down; idle workers exit at once, one stuck on a timed-out batch is terminated."""
+def stop_pool(pool: ProcessPoolExecutor, grace: float = WORKER_EXIT_SECONDS) -> None:
+    """Shut ``pool`` down; idle workers exit at once, one still busy after ``grace`` seconds (stuck
+    on a timed-out batch) is terminated, and each is waited for."""
     processes = pool_processes(pool)
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
-        process.join(WORKER_EXIT_SECONDS)
+        process.join(grace)
         if process.is_alive():
             process.terminate()
+            process.join(WORKER_EXIT_SECONDS)
 
 
 class RespawningPool(Executor):
@@ -74,11 +76,12 @@ class RespawningPool(Executor):
         """The worker processes of the current pool."""
         return pool_processes(self._pool)
 
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False,
+                 grace: float = WORKER_EXIT_SECONDS) -> None:
         """Stop every pool this one has used (``wait`` and ``cancel_futures`` are implied)."""
         with self._lock:
             for pool in (*self._retired, self._pool):
-                stop_pool(pool)
+                stop_pool(pool, grace)
 
 
 def run_alone(fn: Callable, args: tuple, timeout: float | None) -> Any:
@@ -113,6 +116,7 @@ def take_early_pool(workers: int) -> RespawningPool | None:
 
 
 def stop_early_pools() -> None:
-    """Stop a pool started early that no run took (one batch is cleaned in the flow's process)."""
+    """Stop a pool started early that no run took (one batch is cleaned in the flow's process):
+    its workers did nothing but start, so they are not waited for."""
     while _early_pools:
-        _early_pools.pop().shutdown()
+        _early_pools.pop().shutdown(grace=0)
