@@ -168,11 +168,17 @@ class LineStats:
 
     def to_table(self) -> pa.Table:
         """One row per (source, line hash); a row with a null hash holds the source's document count."""
-        rows = []
-        for source, stats in sorted(self.sources.items()):
-            rows.append({"source": source, "line_hash": None, "n_docs": stats.n_docs})
-            rows += [{"source": source, "line_hash": key, "n_docs": k} for key, k in stats.seen.items()]
-        return pa.Table.from_pylist(rows, schema=SCHEMA)
+        sources: list[str] = []
+        hashes: list[int | None] = []
+        counts: list[int] = []
+        for source, stats in sorted(self.sources.items()):  # built by columns: it is saved after each commit
+            sources += [source] * (len(stats.seen) + 1)
+            hashes.append(None)
+            hashes += stats.seen.keys()
+            counts.append(stats.n_docs)
+            counts += stats.seen.values()
+        columns = [pa.array(sources, pa.string()), pa.array(hashes, pa.int64()), pa.array(counts, pa.int64())]
+        return pa.table(columns, schema=SCHEMA)
 
     @classmethod
     def from_table(cls, table: pa.Table) -> LineStats:
