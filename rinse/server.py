@@ -176,9 +176,8 @@ def early_temporary_server() -> Iterator[Callable[[], None] | None]:
     Prefect would start the same server when the flow begins, after its own imports: starting
     it before anything is imported lets its start-up (about 5 s) overlap ours.  Yields a
     function that waits for the server's health check (call it before the flow), or ``None``
-    when no server was started here.  With an API
-    URL in the environment, a profile or a settings file (or ephemeral mode off), no server is
-    started here and Prefect does what it always does.
+    when no server was started here: with an API URL in the environment, a profile or a
+    settings file (or ephemeral mode off), Prefect does what it always does.
     """
     process = api = None
     if "PREFECT_API_URL" not in os.environ and "prefect" not in sys.modules:

@@ -106,7 +106,8 @@ class SourceStats:
     # ``repeated()`` until the counts change: it is asked once or twice per document
     _repeated: dict[int, tuple[int, int]] | None = field(default=None, repr=False, compare=False)
 
-    def add(self, n_docs: int, seen: Mapping[int, int]) -> None:
+    def add(self, n_docs: int, seen: Mapping[int, int] | Iterable[int]) -> None:
+        """Count ``n_docs`` more documents and their lines (counts, or keys seen once each)."""
         self.n_docs += n_docs
         self.seen.update(seen)
         self._repeated = None
@@ -127,7 +128,7 @@ class LineStats:
     sources: dict[str, SourceStats] = field(default_factory=dict)
 
     def add_document(self, source: str, keys: Iterable[int]) -> None:
-        self.sources.setdefault(source, SourceStats()).add(1, Counter(keys))
+        self.sources.setdefault(source, SourceStats()).add(1, keys)
 
     def merge(self, other: LineStats) -> None:
         """Add ``other``'s counts, then keep each source within ``MAX_KEYS_PER_SOURCE`` hashes."""
