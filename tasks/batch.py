@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from rinse import PIPELINE_VERSION
+from rinse.config import is_uri
 from tasks.clean import CleanConfig, clean_document
 from tasks.discover import FileRef
 from tasks.line_stats import LineStats, Repeated, document_sources, source_of
@@ -89,6 +92,30 @@ def reject_row(ref: FileRef, sha: str | None, reason: str, detail: str, run_id: 
             "duplicate_of": None}
 
 
+def open_input(path: str) -> BinaryIO:
+    """An input file opened for reading: a plain local path with ``open`` (no ``pathlib`` or
+    fsspec on the hot path), a URI (``s3://``, ``file://``) through its location."""
+    return as_location(path).open("rb") if is_uri(path) else open(path, "rb")
+
+
+def read_head(file: BinaryIO, limit: int) -> bytes:
+    """The first ``limit`` bytes of ``file`` (all of it when shorter), as ``file.read(limit)``.
+
+    ``read(limit)`` allocates ``limit`` bytes before reading: 64 MB for every small file.  A file
+    with a descriptor is first asked for one byte more than its length says; only when it gives
+    them all (it grew meanwhile) is it read on up to ``limit``.
+    """
+    try:
+        size = os.fstat(file.fileno()).st_size
+    except (AttributeError, OSError):  # no descriptor (object storage): read() allocates what it gets
+        return file.read(limit)
+    first = min(size + 1, limit)
+    data = file.read(first)
+    if len(data) == first < limit:
+        data += file.read(limit - first)
+    return data
+
+
 def read_file(ref: FileRef, max_bytes: int) -> tuple[bytes | None, str | None, tuple[str, str] | None]:
     """(bytes, sha256, None) for a file to clean, else (None, sha256 or None, (reason, detail)).
 
@@ -98,8 +125,8 @@ def read_file(ref: FileRef, max_bytes: int) -> tuple[bytes | None, str | None, t
     if ref.refused:
         return None, None, ("error", ref.refused)
     try:
-        with as_location(ref.path).open("rb") as file:
-            data = file.read(max_bytes + 1)
+        with open_input(ref.path) as file:
+            data = read_head(file, max_bytes + 1)
             digest = hashlib.sha256(data)
             if len(data) <= max_bytes:
                 return data, digest.hexdigest(), None

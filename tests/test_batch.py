@@ -1,4 +1,5 @@
 import hashlib
+import io
 import pickle
 from pathlib import Path
 
@@ -6,7 +7,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import tasks.batch as batch
-from tasks.batch import one_line, paragraph_rows, process_batch
+from tasks.batch import one_line, paragraph_rows, process_batch, read_head
 from tasks.discover import walk_root
 from tasks.model import CleanDocument, Paragraph, RejectError
 from tasks.warehouse import SCHEMAS
@@ -76,6 +77,23 @@ def test_symlink_outside_root_is_an_error_reject_without_reading(tmp_path) -> No
     (row,) = staged_rows(summary, "rejects")
     assert row["reason"] == "error" and "outside the input root" in row["detail"]
     assert row["content_sha256"] is None and summary.bytes_in == 0
+
+
+@pytest.mark.parametrize("size, limit", [(0, 5), (4, 5), (5, 5), (6, 5), (300, 5)])
+def test_read_head_reads_what_read_of_the_limit_reads(tmp_path, size, limit) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes(bytes(range(256))[:size] * 2)
+    with open(path, "rb") as file:
+        assert read_head(file, limit) == path.read_bytes()[:limit]
+    assert read_head(io.BytesIO(path.read_bytes()), limit) == path.read_bytes()[:limit]
+
+
+def test_read_head_reads_on_in_a_file_that_grew_after_it_was_measured(tmp_path, monkeypatch) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"0123456789")
+    with open(path, "rb") as file:
+        monkeypatch.setattr(batch.os, "fstat", lambda fd: type("Stat", (), {"st_size": 3}))
+        assert read_head(file, 8) == b"01234567"
 
 
 def test_paragraph_offsets_index_the_document_text() -> None:
