@@ -355,6 +355,8 @@ def fix_markup_mojibake(markup: str) -> tuple[str, list[str]]:
     repairs: set[str] = set()
     lines = markup.split("\n")
     for i, line in enumerate(lines):
+        if line.isascii():  # no codec mix-up reads as ASCII, and ftfy's heuristic finds it clean
+            continue
         fixed, done = fix_mojibake_text(line)
         if done:
             lines[i] = fixed
