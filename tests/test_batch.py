@@ -7,9 +7,9 @@ import pyarrow.parquet as pq
 import pytest
 
 import tasks.batch as batch
-from tasks.batch import one_line, paragraph_rows, process_batch, read_head
+from tasks.batch import add_paragraphs, add_removed, empty_columns, one_line, process_batch, read_head
 from tasks.discover import walk_root
-from tasks.model import CleanDocument, Paragraph, RejectError
+from tasks.model import CleanDocument, Paragraph, RejectError, Removed
 from tasks.warehouse import SCHEMAS
 
 
@@ -98,9 +98,20 @@ def test_read_head_reads_on_in_a_file_that_grew_after_it_was_measured(tmp_path, 
 
 def test_paragraph_offsets_index_the_document_text() -> None:
     doc = CleanDocument("utf-8", "text", [Paragraph("title", "標題"), Paragraph("body", "First line.")], [])
-    rows = paragraph_rows("d1", doc)
-    assert [doc.text[r["char_start"]:r["char_end"]] for r in rows] == ["標題", "First line."]
-    assert [r["ordinal"] for r in rows] == [0, 1]
+    columns = empty_columns("paragraphs")
+    add_paragraphs(columns, "d0", CleanDocument("utf-8", "text", [Paragraph("body", "Earlier.")], []))
+    add_paragraphs(columns, "d1", doc)
+    spans = list(zip(columns["char_start"], columns["char_end"], strict=True))[1:]
+    assert [doc.text[start:end] for start, end in spans] == ["標題", "First line."]
+    assert columns["ordinal"] == [0, 0, 1] and columns["doc_id"] == ["d0", "d1", "d1"]
+
+
+def test_removed_rows_are_added_column_by_column() -> None:
+    columns = empty_columns("removed")
+    add_removed(columns, "d1", [Removed(2, "Share this", "share_widget", "share"),
+                                Removed(5, "© 2024", "copyright", "copyright")])
+    assert columns == {"doc_id": ["d1", "d1"], "line_no": [2, 5], "text": ["Share this", "© 2024"],
+                       "category": ["share_widget", "copyright"], "rule": ["share", "copyright"]}
 
 
 def test_process_batch_and_its_summary_pickle_for_a_worker_process(corpus, tmp_path) -> None:
