@@ -166,9 +166,9 @@ def declared_charset(data: bytes) -> str | None:
 def utf16_without_bom(data: bytes) -> str | None:
     """Decode UTF-16 text that has no BOM, recognised by NULs on one byte parity."""
     sample = data[:SNIFF_WINDOW]
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    if len(data) % 2 or even + odd < max(2, len(sample) // 40):
+    if len(data) % 2 or sample.count(0) < max(2, len(sample) // 40):  # too few NULs: no parity to look at
         return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
     if odd >= 9 * even:
         codec = "utf-16-le"
     elif even >= 9 * odd:
@@ -321,7 +321,7 @@ def decode_text(data: bytes, is_html: bool) -> Decoded:
     for bom, codec, name in BOMS:
         if data.startswith(bom):
             return Decoded(data.decode(codec, errors="replace"), name)
-    if not data.strip():
+    if not data or data.isspace():  # what strip() removes, without copying the file
         raise RejectError("empty", "file is empty or whitespace only")
     if (reason := magic_number(data)) is not None:
         raise RejectError("binary", reason)
