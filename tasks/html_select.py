@@ -99,6 +99,9 @@ COMPANY_PROFILE = re.compile(
 )
 # One of these words is in every profile sentence (in ASCII text, where ignoring case is lower-casing).
 PROFILE_WORDS = ("headquartered", "employs", "listed", "traded")
+# In any text, one of these is in it lower-cased: ignoring case also reads ı and İ as i, ſ as s and
+# K as k, but nothing else as the letters here (tests/test_html.py tries every character).
+PROFILE_LETTERS = ("headquartered", "employ", "ed on")
 ABOUT_LABEL = re.compile(r"^About (?:[A-Z0-9]|the [A-Z])")
 # The profile and what follows it must be a small part of the kept text.
 PROFILE_SHARE = 1 / 3
@@ -275,10 +278,9 @@ def states_company_profile(text: str) -> bool:
     >>> states_company_profile("Acme employs 1,300 people."), states_company_profile("Acme makes tools.")
     (True, False)
     """
-    if text.isascii():
-        lowered = text.lower()
-        if not any(word in lowered for word in PROFILE_WORDS):
-            return False
+    lowered = text.lower()
+    if not any(word in lowered for word in (PROFILE_WORDS if text.isascii() else PROFILE_LETTERS)):
+        return False
     return COMPANY_PROFILE.search(text) is not None
 
 

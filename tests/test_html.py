@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from tasks import html
+from tasks.html_select import COMPANY_PROFILE, PROFILE_LETTERS, states_company_profile
 
 PROSE_EN = (
     "The city council voted on Tuesday to expand the night bus network, adding four routes that will run "
@@ -355,6 +357,25 @@ def test_profile_sentence_without_a_break_before_it_or_in_most_of_the_text_is_ke
     assert PROFILE in texts(PRESS_RELEASE.replace("<hr>", ""))
     page = PRESS_RELEASE.replace("<hr>", "").replace(f"<p>{PROSE_EN}</p>", f"<p>{PROSE_EN}</p><hr>")
     assert PROFILE in texts(page)
+
+
+@pytest.mark.parametrize("text, states", [
+    (PROFILE, True),
+    ("Société Générale is headquartered in Paris.", True),
+    ("Die Firma EMPLOYS 1.300 PEOPLE weltweit — über alle Standorte.", True),
+    ("Acme employſ 1,300 people.", True),  # ignoring case, ſ reads as s
+    ("ACME SHARES ARE LİSTED ON NASDAQ ✓", True),  # and İ as i
+    ("新华社北京电 公司总部位于北京，员工1300人。", False),
+    ("Café owners moved their shops to the harbour.", False),
+])
+def test_a_profile_sentence_is_found_in_any_script_and_case(text, states) -> None:
+    assert states_company_profile(text) is states
+    assert (COMPANY_PROFILE.search(text) is not None) is states
+
+
+def test_ignoring_case_reads_no_other_character_as_a_letter_of_the_profile_marks() -> None:
+    letters = re.compile(f"[{re.escape(''.join(PROFILE_LETTERS))}]", re.IGNORECASE)
+    assert letters.search("".join(map(chr, range(0x80, 0x110000)))) is None
 
 
 CAPTION = "Night buses wait at the central depot before the first run of the evening."
