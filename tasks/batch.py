@@ -127,9 +127,12 @@ def reject_row(ref: FileRef, sha: str | None, reason: str, detail: str, run_id: 
 
 
 def open_input(path: str) -> BinaryIO:
-    """An input file opened for reading: a plain local path with ``open`` (no ``pathlib`` or
-    fsspec on the hot path), a URI (``s3://``, ``file://``) through its location."""
-    return as_location(path).open("rb") if is_uri(path) else open(path, "rb")
+    """An input file opened for reading: a local path with ``open`` (no ``pathlib`` or fsspec on
+    the hot path), a URI (``s3://``, ``file://``) through its location.  An absolute POSIX path
+    is never a URI (a scheme starts with a letter), so it is opened without parsing it as one."""
+    if path.startswith("/") or not is_uri(path):
+        return open(path, "rb")
+    return as_location(path).open("rb")
 
 
 def read_head(file: BinaryIO, limit: int) -> bytes:

@@ -79,6 +79,15 @@ def test_symlink_outside_root_is_an_error_reject_without_reading(tmp_path) -> No
     assert row["content_sha256"] is None and summary.bytes_in == 0
 
 
+def test_open_input_opens_absolute_and_relative_paths_and_file_uris(tmp_path, monkeypatch) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"abc")
+    monkeypatch.chdir(tmp_path)
+    for name in (str(path), "a.txt", path.as_uri()):
+        with batch.open_input(name) as file:
+            assert file.read() == b"abc"
+
+
 @pytest.mark.parametrize("size, limit", [(0, 5), (4, 5), (5, 5), (6, 5), (300, 5)])
 def test_read_head_reads_what_read_of_the_limit_reads(tmp_path, size, limit) -> None:
     path = tmp_path / "a.txt"
