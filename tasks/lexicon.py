@@ -58,6 +58,23 @@ def could_be_chinese(text: str) -> bool:
     return not text.isascii()
 
 
+@lru_cache(maxsize=1)
+def folded(text: str) -> str:
+    """``text`` in lower case as IGNORECASE reads it: an ASCII word a case-blind pattern finds in
+    ``text`` is a substring of ``folded(text)`` (remembered for the last line, as above).
+
+    IGNORECASE also takes "İ" and "ı" for "i", "ſ" for "s" and the Kelvin sign for "k"; lower()
+    spells the Kelvin sign "k" and "İ" as "i" and a combining dot, and leaves the others be.
+
+    >>> folded("Sign Up"), folded("ſubſcribe")
+    ('sign up', 'subscribe')
+    """
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    return lowered.replace("i\u0307", "i").replace("ı", "i").replace("ſ", "s")
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """A category's English and Chinese patterns, each searched only where it could match.
@@ -66,7 +83,7 @@ class Lexicon:
     (True, False)
     """
 
-    english: re.Pattern[str]
+    english: re.Pattern[str] | Keyed
     chinese: re.Pattern[str]
 
     def search(self, text: str) -> bool:
@@ -124,6 +141,33 @@ class Needs:
 def needs(literal: str, pattern: str) -> Needs:
     """``pattern``, searched only where its ``literal`` is."""
     return Needs(literal, re.compile(pattern))
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """A case-blind pattern searched only in lines that hold one of its ``keys``: ASCII words in
+    lower case, one of which every match spells (a quick test that most prose fails).
+
+    >>> NEWSLETTER.english.search("Sign up for our newsletter"), NEWSLETTER.english.search("Signs")
+    (True, False)
+    """
+
+    keys: tuple[str, ...]
+    pattern: re.Pattern[str]
+
+    def search(self, text: str) -> bool:
+        """Whether the pattern occurs in ``text``."""
+        lowered = folded(text)
+        return any(key in lowered for key in self.keys) and self.pattern.search(text) is not None
+
+
+def keyed(keys: str, pattern: str) -> Keyed:
+    """``pattern`` (case ignored), searched only where one of its ``|``-separated ``keys`` is."""
+    return Keyed(tuple(keys.split("|")), re.compile(pattern, IGNORE))
+
+
+# What a rule searches a line with: a regex, or one of the quick-test wrappers above.
+Searchable = re.Pattern[str] | LineEnd | Needs | Keyed
 
 
 HAN = r"\u3400-\u9fff\uf900-\ufaff"
@@ -293,7 +337,7 @@ CAPTION_EN = (
      needs("/", r"(?:^|\s|\()(?:REUTERS|AFP|AP Photo|EPA|XINHUA)/[\w.'’ -]{2,40}\)?\.?$")),
     ("photo_caption.agency_parens",
      re.compile(r"\(\s*(?:" + AGENCY + r")(?:\s+photo)?(?:/[^()]{2,40})?\s*\)\.?$", IGNORE)),
-    ("photo_caption.courtesy", re.compile(r"[(\s](?:photo\s+)?courtesy of [^.!?]{2,60}\)?\.?$", IGNORE)),
+    ("photo_caption.courtesy", keyed("courtesy of ", r"[(\s](?:photo\s+)?courtesy of [^.!?]{2,60}\)?\.?$")),
 )
 CAPTION_ZH = (
     ("photo_caption.zh_credit_parens", re.compile(
@@ -316,6 +360,16 @@ CAPTION_ZH = (
             "新华社发 新华社记者 中新社发 视觉中国 东方IC 图虫创意 资料图片 资料图"
         ) + r"[^。！？]{0,20}[)）]?$")),
 )
+# The caption patterns that can match a line ending in a full stop: "." for the English patterns, "。",
+# "！" or "？" for the Chinese ones.  Each of the others ends the line with its credit: a word, an agency,
+# a bracket, "摄" or "供图", or (credit_prefix, credit_suffix) anything but ".", "!" and "?".
+CAPTION_EN_STOPS = "."
+CAPTION_ZH_STOPS = ("。", "！", "？")
+CAPTION_AFTER_STOP = frozenset({
+    "photo_caption.credit_parens", "photo_caption.pictured", "photo_caption.agency_slash",
+    "photo_caption.agency_prefix", "photo_caption.agency_parens", "photo_caption.courtesy",
+    "photo_caption.zh_prefix", "photo_caption.zh_from",
+})
 
 # --- gallery labels -----------------------------------------------------------------------------
 GALLERY = re.compile(
@@ -356,26 +410,34 @@ RELATED_ZH_BRACKET = re.compile(r"^【" + zh(
 SOCIAL = r"(?:facebook|twitter|x|instagram|linkedin|youtube|tiktok|threads|weibo|wechat)"
 
 # --- newsletter / app prompts ---------------------------------------------------------------------
-NEWSLETTER = lexicon(
-    r"^(?:sign up|subscribe|download|follow us|never miss|stay (?:informed|updated|up to date)|"
-    r"get breaking news|get (?:our|the) (?:free )?(?:app|newsletter)|join our)\b.{0,110}$"
-    r"|\b(?:sign up|subscribe|register)\b.{0,40}\b(?:newsletters?|alerts|briefing|updates)\b"
-    r"|\b(?:download|get) (?:our|the) (?:free )?app\b|\bfollow us on\b"
-    # a prompt to follow on several networks (one network may be an author's handle, kept as written)
-    r"|^follow\b.{0,60}\bon " + SOCIAL + r"\b.{0,30}\b" + SOCIAL + r"\b"
-    r"|^(?:like|liked|enjoy|enjoyed|love|loved) (?:this|the|our) (?:story|article|post|piece)\?"
-    r"|\b(?:delivered|straight) to your inbox\b|\benter your e-?mail\b|\b(?:daily|weekly) digest\b"
-    # a magazine's subscription offer: "12 issues for £11.99"
-    r"|\b\d+ (?:issues|editions) for (?:just |only )?[£$€]\s?\d"
-    r"|^(?:get|receive) (?:our|the) (?:free )?(?:daily|weekly|morning|evening) "
-    r"(?:briefing|newsletter|e-?mail)"
-    r"|^join [\d,.]+k? (?:other )?(?:readers|subscribers)\b",
-    r"^.{0,6}下[载載].{0,6}(?:app|客户端|客戶端)"
-    r"|^.{0,12}" + zh(
-        "扫码 扫描二维码 长按二维码 长按识别 关注公众号 关注我们 关注微信 下载客户端 下载APP "
-        "点击订阅 欢迎关注 订阅"
-    )
-    + r".{0,30}$",
+# Every English prompt spells one of the keys: its verb, "?", or the words of its offer.
+NEWSLETTER = Lexicon(
+    keyed(
+        "sign up|subscribe|register|download|follow|never miss|stay |get breaking|get our|get the|join |?|"
+        "inbox|enter your|digest|issues for|editions for|receive",
+        r"^(?:sign up|subscribe|download|follow us|never miss|stay (?:informed|updated|up to date)|"
+        r"get breaking news|get (?:our|the) (?:free )?(?:app|newsletter)|join our)\b.{0,110}$"
+        r"|\b(?:sign up|subscribe|register)\b.{0,40}\b(?:newsletters?|alerts|briefing|updates)\b"
+        r"|\b(?:download|get) (?:our|the) (?:free )?app\b|\bfollow us on\b"
+        # a prompt to follow on several networks (one network may be an author's handle, kept as written)
+        r"|^follow\b.{0,60}\bon " + SOCIAL + r"\b.{0,30}\b" + SOCIAL + r"\b"
+        r"|^(?:like|liked|enjoy|enjoyed|love|loved) (?:this|the|our) (?:story|article|post|piece)\?"
+        r"|\b(?:delivered|straight) to your inbox\b|\benter your e-?mail\b|\b(?:daily|weekly) digest\b"
+        # a magazine's subscription offer: "12 issues for £11.99"
+        r"|\b\d+ (?:issues|editions) for (?:just |only )?[£$€]\s?\d"
+        r"|^(?:get|receive) (?:our|the) (?:free )?(?:daily|weekly|morning|evening) "
+        r"(?:briefing|newsletter|e-?mail)"
+        r"|^join [\d,.]+k? (?:other )?(?:readers|subscribers)\b",
+    ),
+    re.compile(
+        r"^.{0,6}下[载載].{0,6}(?:app|客户端|客戶端)"
+        r"|^.{0,12}" + zh(
+            "扫码 扫描二维码 长按二维码 长按识别 关注公众号 关注我们 关注微信 下载客户端 下载APP "
+            "点击订阅 欢迎关注 订阅"
+        )
+        + r".{0,30}$",
+        IGNORE,
+    ),
 )
 
 # --- adverts -------------------------------------------------------------------------------------
@@ -409,16 +471,26 @@ REPORTED_SPEECH = lexicon(
 
 # --- licences --------------------------------------------------------------------------------------
 # A Chinese licence word counts only with its number close behind ("许可证发放工作…" is news).
-# ICP numbers, Chinese as they are, need Latin letters: they are searched with the English words.
-LICENCE = lexicon(
-    r"ICP\s*[备備证證]"
-    r"|[京沪滬粤粵浙苏蘇津渝川鄂湘闽閩鲁魯豫皖赣贛冀晋晉陕陝辽遼吉黑桂琼瓊云雲贵貴甘宁寧青新藏蒙]"
-    r"\s*(?:ICP|B\d)\s*[-－]?\s*\d"
-    r"|\b(?:may|must|shall) not be (?:re)?(?:published|produced|broadcast|copied|distributed|redistributed)"
-    r"|\brewritten or redistributed|\breproduction\b.{0,60}\b(?:prohibited|forbidden|not permitted)"
-    r"|\bfor personal,? non-commercial use|\blicen[cs]e (?:number|no\.)"
-    r"|^not for (?:re)?(?:distribution|publication|resale)\b",
-    zh("许可证 备案号 公网安备 经营许可 出版许可 信息服务许可 网络文化经营") + r"[^。！？]{0,16}?\d",
+# An ICP number is searched with the English words, a number after a province's name with the Chinese
+# terms ("京ICP备…", "粤B2-…": the Chinese character is what the search of those terms looks for first).
+# Every English notice spells one of the keys.
+LICENCE = Lexicon(
+    keyed(
+        "icp|not be |rewritten or redistributed|reproduction|non-commercial use|licen|not for ",
+        r"ICP\s*[备備证證]"
+        r"|\b(?:may|must|shall) not be (?:re)?"
+        r"(?:published|produced|broadcast|copied|distributed|redistributed)"
+        r"|\brewritten or redistributed|\breproduction\b.{0,60}\b(?:prohibited|forbidden|not permitted)"
+        r"|\bfor personal,? non-commercial use|\blicen[cs]e (?:number|no\.)"
+        r"|^not for (?:re)?(?:distribution|publication|resale)\b",
+    ),
+    re.compile(
+        r"[京沪滬粤粵浙苏蘇津渝川鄂湘闽閩鲁魯豫皖赣贛冀晋晉陕陝辽遼吉黑桂琼瓊云雲贵貴甘宁寧青新藏蒙]"
+        r"\s*(?:ICP|B\d)\s*[-－]?\s*\d"
+        r"|" + zh("许可证 备案号 公网安备 经营许可 出版许可 信息服务许可 网络文化经营")
+        + r"[^。！？]{0,16}?\d",
+        IGNORE,
+    ),
 )
 
 # --- copyright ------------------------------------------------------------------------------------

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from eval_lines import eval_lines
 
 from tasks.classify import has_email
 from tasks.lexicon import (
@@ -13,10 +16,12 @@ from tasks.lexicon import (
     LICENCE,
     NEWSLETTER,
     REPORTED_SPEECH,
+    Keyed,
     LineEnd,
     Needs,
     could_be_chinese,
     could_be_english,
+    folded,
 )
 
 LINES = [
@@ -97,3 +102,54 @@ def test_a_pattern_with_a_literal_finds_what_the_pattern_finds(text: str) -> Non
     for _, pattern in CAPTION_EN:
         if isinstance(pattern, Needs):
             assert pattern.search(text) == bool(pattern.pattern.search(text))
+
+
+# Every character of the Basic Latin block, and every code point, as one string each.
+ASCII = "".join(map(chr, range(128)))
+EVERY_CHARACTER = "".join(map(chr, range(0x110000)))
+
+
+def test_folded_spells_every_character_ignorecase_takes_for_an_ascii_one() -> None:
+    for ascii_char in ASCII:
+        for char in set(re.findall(re.escape(ascii_char), EVERY_CHARACTER, re.IGNORECASE)):
+            assert folded(char) == ascii_char.lower(), (ascii_char, char)
+
+
+def test_folded_keeps_words_whole() -> None:
+    assert folded("İNBOX ſign up, Keep") == "inbox sign up, keep"
+    assert folded("报料 Hotline") == "报料 hotline"
+
+
+KEYED = [NEWSLETTER.english, LICENCE.english] + [p for _, p in CAPTION_EN if isinstance(p, Keyed)]
+KEYED_LINES = [
+    "Sign up for our morning newsletter",
+    "SUBSCRIBE to our daily briefing",
+    "Get breaking news alerts",
+    "Liked this story? Share it",
+    "12 issues for £11.99",
+    "Stories delivered to your inbox",
+    "Join 25,000 readers",
+    "This article may not be republished without written permission.",
+    "For personal, non-commercial use only",
+    "License No. 12345",
+    "\u0130CP license no. 3",
+    "A vendor in the market (Photo courtesy of the family)",
+    "\u017fign up for \u017fUB\u017fCRIBER alerts",
+]
+
+
+@pytest.mark.parametrize("pattern", KEYED)
+def test_every_match_of_a_keyed_pattern_spells_a_key(pattern: Keyed) -> None:
+    matched = 0
+    for text in KEYED_LINES + list(eval_lines()):
+        if pattern.pattern.search(text):
+            matched += 1
+            assert any(key in folded(text) for key in pattern.keys), text
+            assert pattern.search(text)
+    assert matched
+
+
+@pytest.mark.parametrize("text", KEYED_LINES)
+def test_a_keyed_pattern_finds_what_the_pattern_finds(text: str) -> None:
+    for pattern in KEYED:
+        assert pattern.search(text) == bool(pattern.pattern.search(text))
