@@ -49,10 +49,13 @@ CONTACT_LINE = re.compile(r"^[-•*·]?\s*\S{1,16}\s*[:：]\s*(?:\S+@\S+|" + lx.
 # A short line with an e-mail address is a contact line, as is a hotline word with a service number.
 MAX_CONTACT_LINE = 80
 SHORT_NUMBER_END = re.compile(r"[:：]\s*\d{5,}$")
+# Every contact line has a digit (a phone number), an "@" (an e-mail address) or a colon (a label).
+CONTACT_MARK = re.compile(r"[\d@:：]")
 # A reprint ban ("未经授权，禁止转载。") is a notice only as a short line of its own.
 MAX_REPRINT_BAN = 40
 # A bare agency credit ("(Reuters)", "X/Getty Images") marks a caption only on a short line.
 MAX_AGENCY_CAPTION = 100
+MAX_CAPTION = 300
 BREADCRUMB_STEP = re.compile(r"[>»›＞]")
 DATELINE_LABEL = re.compile(
     r"^\s*(?:published|updated|posted|last updated|first published|date)\b|^\s*"
@@ -133,7 +136,7 @@ def hotline(text: str) -> Verdict | None:
 
     Reported speech ("Police said anyone … should email …") is news, not a contact line.
     """
-    if len(text) > 120:
+    if len(text) > 120 or not CONTACT_MARK.search(text):
         return None
     email = has_email(text)
     if SENTENCE_END.search(text) and not email or lx.REPORTED_SPEECH.search(text):
@@ -172,15 +175,41 @@ def editor_line(text: str) -> Verdict | None:
     return None
 
 
+CaptionRules = tuple[tuple[str, lx.Searchable, int], ...]
+
+
+def caption_rules(patterns: tuple[tuple[str, lx.Searchable], ...], after_stop: bool = False) -> CaptionRules:
+    """Each caption rule with the longest line it is searched in (``after_stop``: only the rules that
+    can match a line ending in a full stop)."""
+    return tuple(
+        (rule, pattern, MAX_AGENCY_CAPTION if ".agency" in rule else MAX_CAPTION)
+        for rule, pattern in patterns
+        if not after_stop or rule in lx.CAPTION_AFTER_STOP
+    )
+
+
+CAPTIONS_EN = caption_rules(lx.CAPTION_EN)
+CAPTIONS_EN_AFTER_STOP = caption_rules(lx.CAPTION_EN, after_stop=True)
+CAPTIONS_ZH = caption_rules(lx.CAPTION_ZH)
+CAPTIONS_ZH_AFTER_STOP = caption_rules(lx.CAPTION_ZH, after_stop=True)
+
+
+def caption_candidates(text: str) -> CaptionRules:
+    """The caption rules that could match ``text``, in their order: by the languages it could hold,
+    and by whether it ends in a full stop."""
+    english = chinese = ()
+    if lx.could_be_english(text):
+        english = CAPTIONS_EN_AFTER_STOP if text.endswith(lx.CAPTION_EN_STOPS) else CAPTIONS_EN
+    if CJK.search(text):  # every Chinese caption pattern spells a Han character
+        chinese = CAPTIONS_ZH_AFTER_STOP if text.endswith(lx.CAPTION_ZH_STOPS) else CAPTIONS_ZH
+    return english + chinese
+
+
 def photo_caption(text: str) -> Verdict | None:
-    if len(text) > 300:
+    if len(text) > MAX_CAPTION:
         return None
-    english = lx.CAPTION_EN if lx.could_be_english(text) else ()
-    chinese = lx.CAPTION_ZH if lx.could_be_chinese(text) else ()
-    for rule, pattern in english + chinese:
-        if ".agency" in rule and len(text) > MAX_AGENCY_CAPTION:
-            continue
-        if pattern.search(text):
+    for rule, pattern, max_len in caption_candidates(text):
+        if len(text) <= max_len and pattern.search(text):
             return Verdict("photo_caption", rule)
     return None
 

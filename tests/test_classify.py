@@ -5,15 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from eval_lines import eval_lines
 
+from tasks import lexicon as lx
 from tasks.classify import (
+    CONTACT_LINE,
+    CONTACT_MARK,
+    SHORT_NUMBER_END,
     boilerplate,
     byline,
+    caption_candidates,
     classify,
     dated_byline,
     dateline,
@@ -291,3 +298,47 @@ def test_dated_byline_needs_a_name_first() -> None:
     assert dated_byline("by Jane Doe - 2019-11-19 10:31") == ("Jane Doe", None)
     assert dated_byline("2019年11月19日 新华社") is None
     assert dated_byline("记者 张伟 2019-11-19") is None
+
+
+def whole_regex(pattern: lx.Searchable) -> re.Pattern[str]:
+    """The regex a caption rule stands for, without its quick test."""
+    if isinstance(pattern, re.Pattern):
+        return pattern
+    return pattern.whole if isinstance(pattern, lx.LineEnd) else pattern.pattern
+
+
+CAPTION_LINES = [
+    "Rescue workers at the site (REUTERS/Tyrone Siu).",
+    "Pictured: the new bridge at dusk.",
+    "A vendor in the market (Photo courtesy of the family).",
+    "市民在公园赏花。 新华社记者 王明 摄",
+    "图片来源：视觉中国。",
+    "（图/北岭晨报记者李明摄）",
+]
+
+
+def test_caption_candidates_keep_every_rule_that_matches() -> None:
+    matched = 0
+    for text in CAPTION_LINES + list(eval_lines()):
+        candidates = {rule for rule, _, _ in caption_candidates(text)}
+        for rule, pattern in lx.CAPTION_EN + lx.CAPTION_ZH:
+            if whole_regex(pattern).search(text):
+                matched += 1
+                assert rule in candidates, (rule, text)
+    assert matched
+
+
+def test_a_line_ending_in_a_full_stop_skips_the_credits_that_end_a_line() -> None:
+    assert {rule for rule, _, _ in caption_candidates("市民在公园赏花。")} == {
+        "photo_caption.zh_prefix", "photo_caption.zh_from"
+    }
+    assert len(caption_candidates("（图/北岭晨报记者李明摄）")) == len(lx.CAPTION_ZH)
+    assert caption_candidates("The museum reopened.") == caption_candidates("The museum reopened .")
+    assert len(caption_candidates("The museum reopened")) == len(lx.CAPTION_EN)
+
+
+def test_every_contact_has_a_contact_mark() -> None:
+    contact_shapes = (lx.PHONE, lx.EMAIL, CONTACT_LINE, SHORT_NUMBER_END)
+    for text in eval_lines():
+        if any(shape.search(text) for shape in contact_shapes):
+            assert CONTACT_MARK.search(text), text
