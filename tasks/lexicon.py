@@ -145,25 +145,24 @@ def needs(literal: str, pattern: str) -> Needs:
 
 @dataclass(frozen=True)
 class Keyed:
-    """A case-blind pattern searched only in lines that hold one of its ``keys``: ASCII words in
-    lower case, one of which every match spells (a quick test that most prose fails).
+    """A case-blind pattern searched only in lines where ``keys`` is found in ``folded(text)``: a regex
+    of lower-case words, one of which every match spells (a quick test that most prose fails).
 
     >>> NEWSLETTER.english.search("Sign up for our newsletter"), NEWSLETTER.english.search("Signs")
     (True, False)
     """
 
-    keys: tuple[str, ...]
+    keys: re.Pattern[str]
     pattern: re.Pattern[str]
 
     def search(self, text: str) -> bool:
         """Whether the pattern occurs in ``text``."""
-        lowered = folded(text)
-        return any(key in lowered for key in self.keys) and self.pattern.search(text) is not None
+        return self.keys.search(folded(text)) is not None and self.pattern.search(text) is not None
 
 
 def keyed(keys: str, pattern: str) -> Keyed:
-    """``pattern`` (case ignored), searched only where one of its ``|``-separated ``keys`` is."""
-    return Keyed(tuple(keys.split("|")), re.compile(pattern, IGNORE))
+    """``pattern`` (case ignored), searched only where ``keys`` (a regex, in lower case) is found."""
+    return Keyed(re.compile(keys), re.compile(pattern, IGNORE))
 
 
 # What a rule searches a line with: a regex, or one of the quick-test wrappers above.
@@ -337,7 +336,7 @@ CAPTION_EN = (
      needs("/", r"(?:^|\s|\()(?:REUTERS|AFP|AP Photo|EPA|XINHUA)/[\w.'’ -]{2,40}\)?\.?$")),
     ("photo_caption.agency_parens",
      re.compile(r"\(\s*(?:" + AGENCY + r")(?:\s+photo)?(?:/[^()]{2,40})?\s*\)\.?$", IGNORE)),
-    ("photo_caption.courtesy", keyed("courtesy of ", r"[(\s](?:photo\s+)?courtesy of [^.!?]{2,60}\)?\.?$")),
+    ("photo_caption.courtesy", keyed(r"courtesy of ", r"[(\s](?:photo\s+)?courtesy of [^.!?]{2,60}\)?\.?$")),
 )
 CAPTION_ZH = (
     ("photo_caption.zh_credit_parens", re.compile(
@@ -413,8 +412,8 @@ SOCIAL = r"(?:facebook|twitter|x|instagram|linkedin|youtube|tiktok|threads|weibo
 # Every English prompt spells one of the keys: its verb, "?", or the words of its offer.
 NEWSLETTER = Lexicon(
     keyed(
-        "sign up|subscribe|register|download|follow|never miss|stay |get breaking|get our|get the|join |?|"
-        "inbox|enter your|digest|issues for|editions for|receive",
+        r"sign up|subscribe|register|download|follow|never miss|stay |get breaking|get our|get the|join |\?|"
+        r"inbox|enter your|digest|issues for|editions for|receive",
         r"^(?:sign up|subscribe|download|follow us|never miss|stay (?:informed|updated|up to date)|"
         r"get breaking news|get (?:our|the) (?:free )?(?:app|newsletter)|join our)\b.{0,110}$"
         r"|\b(?:sign up|subscribe|register)\b.{0,40}\b(?:newsletters?|alerts|briefing|updates)\b"
@@ -471,13 +470,14 @@ REPORTED_SPEECH = lexicon(
 
 # --- licences --------------------------------------------------------------------------------------
 # A Chinese licence word counts only with its number close behind ("许可证发放工作…" is news).
-# An ICP number is searched with the English words, a number after a province's name with the Chinese
-# terms ("京ICP备…", "粤B2-…": the Chinese character is what the search of those terms looks for first).
-# Every English notice spells one of the keys.
+# ICP numbers, Chinese as they are, need Latin letters: they are searched with the English words.
+# Every notice the English pattern finds spells one of the keys ("京ICP备…", "粤B2-…", "licence no.").
 LICENCE = Lexicon(
     keyed(
-        "icp|not be |rewritten or redistributed|reproduction|non-commercial use|licen|not for ",
+        r"icp|b\d|not be |rewritten or redistributed|reproduction|non-commercial use|licen|not for ",
         r"ICP\s*[备備证證]"
+        r"|[京沪滬粤粵浙苏蘇津渝川鄂湘闽閩鲁魯豫皖赣贛冀晋晉陕陝辽遼吉黑桂琼瓊云雲贵貴甘宁寧青新藏蒙]"
+        r"\s*(?:ICP|B\d)\s*[-－]?\s*\d"
         r"|\b(?:may|must|shall) not be (?:re)?"
         r"(?:published|produced|broadcast|copied|distributed|redistributed)"
         r"|\brewritten or redistributed|\breproduction\b.{0,60}\b(?:prohibited|forbidden|not permitted)"
@@ -485,10 +485,7 @@ LICENCE = Lexicon(
         r"|^not for (?:re)?(?:distribution|publication|resale)\b",
     ),
     re.compile(
-        r"[京沪滬粤粵浙苏蘇津渝川鄂湘闽閩鲁魯豫皖赣贛冀晋晉陕陝辽遼吉黑桂琼瓊云雲贵貴甘宁寧青新藏蒙]"
-        r"\s*(?:ICP|B\d)\s*[-－]?\s*\d"
-        r"|" + zh("许可证 备案号 公网安备 经营许可 出版许可 信息服务许可 网络文化经营")
-        + r"[^。！？]{0,16}?\d",
+        zh("许可证 备案号 公网安备 经营许可 出版许可 信息服务许可 网络文化经营") + r"[^。！？]{0,16}?\d",
         IGNORE,
     ),
 )

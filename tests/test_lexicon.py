@@ -133,6 +133,8 @@ KEYED_LINES = [
     "For personal, non-commercial use only",
     "License No. 12345",
     "\u0130CP license no. 3",
+    "增值电信业务经营许可证：粤B2-20090059",
+    "京 icp 证 030173号",
     "A vendor in the market (Photo courtesy of the family)",
     "\u017fign up for \u017fUB\u017fCRIBER alerts",
 ]
@@ -144,7 +146,7 @@ def test_every_match_of_a_keyed_pattern_spells_a_key(pattern: Keyed) -> None:
     for text in KEYED_LINES + list(eval_lines()):
         if pattern.pattern.search(text):
             matched += 1
-            assert any(key in folded(text) for key in pattern.keys), text
+            assert pattern.keys.search(folded(text)), text
             assert pattern.search(text)
     assert matched
 
