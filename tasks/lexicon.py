@@ -188,6 +188,8 @@ SHARE_FILLER = frozenset(
     "豆瓣 评论 評論 字号 字號 大 中 小".split()
 )
 SHARE_VOCAB = SHARE_CORE | SHARE_FILLER
+# Any core word, anywhere in a line in lower case.
+SHARE_CORE_WORD = re.compile("|".join(re.escape(word) for word in sorted(SHARE_CORE)))
 # "分享到朋友圈": a Chinese share verb glued to its target.
 SHARE_VERB_ZH = re.compile(r"^(分享到|分享至|转发到|轉發到)(?=\S)")
 
@@ -492,17 +494,17 @@ LICENCE = Lexicon(
 
 # --- copyright ------------------------------------------------------------------------------------
 # "All material copyright The Daily 2024": the word with a year, on a line that is no sentence.
-COPYRIGHT_YEAR = re.compile(
-    r"\bcopyright\b.{0,60}\b(?:19|20)\d\d\b|\b(?:19|20)\d\d\b.{0,60}\bcopyright\b", IGNORE
+COPYRIGHT_YEAR = keyed(
+    "copyright", r"\bcopyright\b.{0,60}\b(?:19|20)\d\d\b|\b(?:19|20)\d\d\b.{0,60}\bcopyright\b"
 )
 # A short reprint ban is a notice even when it ends like a sentence ("未经授权，禁止转载。").
 REPRINT_BAN = re.compile(zh("禁止转载 严禁转载 转载必究 不得转载 请勿转载 谢绝转载"))
 COPYRIGHT_START = re.compile(r"^\s*(?:©|copyright\b|copr\.|(?:\(c\)|\?)\s*(?:19|20)\d\d)", IGNORE)
+# "©" is one of the terms: a single alternation of words is searched for by their first characters only.
 COPYRIGHT_ANY = lexicon(
     r"all rights reserved",
-    "©|"
-    + zh(
-        "版权所有 保留所有权利 未经授权不得转载 未经许可不得转载 未经授权禁止转载 转载请注明 "
+    zh(
+        "© 版权所有 保留所有权利 未经授权不得转载 未经许可不得转载 未经授权禁止转载 转载请注明 "
         "不得转载 版权声明 著作权所有 转载必究 禁止转载 严禁转载 请勿转载"
     ),
 )

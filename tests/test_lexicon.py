@@ -12,6 +12,7 @@ from tasks.lexicon import (
     CAPTION_EN,
     CAPTION_ZH,
     COPYRIGHT_ANY,
+    COPYRIGHT_YEAR,
     HOTLINE_WORDS,
     LICENCE,
     NEWSLETTER,
@@ -120,7 +121,8 @@ def test_folded_keeps_words_whole() -> None:
     assert folded("报料 Hotline") == "报料 hotline"
 
 
-KEYED = [NEWSLETTER.english, LICENCE.english] + [p for _, p in CAPTION_EN if isinstance(p, Keyed)]
+KEYED = [NEWSLETTER.english, LICENCE.english, COPYRIGHT_YEAR]
+KEYED += [pattern for _, pattern in CAPTION_EN if isinstance(pattern, Keyed)]
 KEYED_LINES = [
     "Sign up for our morning newsletter",
     "SUBSCRIBE to our daily briefing",
@@ -136,6 +138,8 @@ KEYED_LINES = [
     "增值电信业务经营许可证：粤B2-20090059",
     "京 icp 证 030173号",
     "A vendor in the market (Photo courtesy of the family)",
+    "All material Copyright The Daily 2024",
+    "2019 \u00a9 COPYRIGHT Example Media",
     "\u017fign up for \u017fUB\u017fCRIBER alerts",
 ]
 
