@@ -72,6 +72,8 @@ MAX_REPEATED_SHARE = 0.5
 NON_NAME_ORGS = re.compile(r"(?:staff|reporter|correspondent|writer|editor|contributor|columnist)", re.I)
 # The header is read with look-ahead: the same few lines are asked for a date or a byline several times.
 HEADER_MEMO = 1024
+# Footers, widgets and credits recur from document to document: their verdicts are remembered.
+BOILERPLATE_MEMO = 4096
 
 
 @dataclass(frozen=True)
@@ -108,15 +110,26 @@ def headline_shaped(text: str) -> bool:
     return len(text) <= MAX_CJK_HEADLINE or not is_cjk(text)
 
 
-def share_widget(text: str) -> Verdict | None:
-    """A line made only of share / print / e-mail buttons."""
-    if len(text) > 80:
-        return None
+def share_tokens(text: str) -> list[str]:
+    """The words of a line in lower case, split at widget separators, a glued Chinese share verb
+    ("分享到朋友圈") set apart.
+
+    >>> share_tokens("分享到朋友圈 | Tweet")
+    ['分享到', '朋友圈', 'tweet']
+    """
     lowered = text.lower()
     glued = lx.SHARE_VERB_ZH.match(lowered)
     if glued:
         lowered = glued.group(1) + " " + lowered[glued.end():]
-    tokens = [t for t in lx.SEPARATORS.split(lowered) if t and t != "-"] or (["+1"] if "+1" in text else [])
+    return [t for t in lx.SEPARATORS.split(lowered) if t and t != "-"] or (["+1"] if "+1" in text else [])
+
+
+def share_widget(text: str) -> Verdict | None:
+    """A line made only of share / print / e-mail buttons."""
+    # A widget has a core word as a token: a line without one anywhere is none.
+    if len(text) > 80 or not lx.SHARE_CORE_WORD.search(text.lower()):
+        return None
+    tokens = share_tokens(text)
     if tokens and all(t in lx.SHARE_VOCAB for t in tokens) and any(t in lx.SHARE_CORE for t in tokens):
         return Verdict("share_widget", "share_widget.tokens")
     return None
@@ -154,11 +167,16 @@ def hotline(text: str) -> Verdict | None:
 
 
 def copyright_notice(text: str) -> Verdict | None:
-    if len(text) <= 150 and lx.COPYRIGHT_START.search(text):
+    """A copyright line: "© 2024 …" up to 150 characters, a notice word on a short line."""
+    if len(text) > 150:
+        return None
+    if lx.COPYRIGHT_START.search(text):
         return Verdict("copyright", "copyright.start")
-    if len(text) <= 80 and lx.COPYRIGHT_ANY.search(text) and not CJK_SENTENCE_END.search(text):
+    if len(text) > 80:
+        return None
+    if lx.COPYRIGHT_ANY.search(text) and not CJK_SENTENCE_END.search(text):
         return Verdict("copyright", "copyright.lexicon")
-    if len(text) <= 80 and lx.COPYRIGHT_YEAR.search(text) and not SENTENCE_END.search(text):
+    if lx.COPYRIGHT_YEAR.search(text) and not SENTENCE_END.search(text):
         return Verdict("copyright", "copyright.with_year")
     if len(text) <= MAX_REPRINT_BAN and lx.REPRINT_BAN.search(text):
         return Verdict("copyright", "copyright.reprint_ban")
@@ -200,7 +218,7 @@ def caption_candidates(text: str) -> CaptionRules:
     english = chinese = ()
     if lx.could_be_english(text):
         english = CAPTIONS_EN_AFTER_STOP if text.endswith(lx.CAPTION_EN_STOPS) else CAPTIONS_EN
-    if CJK.search(text):  # every Chinese caption pattern spells a Han character
+    if lx.could_be_chinese(text) and CJK.search(text):  # every Chinese caption pattern spells a Han character
         chinese = CAPTIONS_ZH_AFTER_STOP if text.endswith(lx.CAPTION_ZH_STOPS) else CAPTIONS_ZH
     return english + chinese
 
@@ -245,6 +263,7 @@ CONTEXT_FREE_RULES = (
 )
 
 
+@lru_cache(maxsize=BOILERPLATE_MEMO)
 def boilerplate(text: str) -> Verdict | None:
     """The first category rule that matches a line on its own, wherever it stands.
 
@@ -306,6 +325,8 @@ def section_label(text: str) -> Verdict | None:
 
 def find_date(text: str) -> tuple[dt.date, re.Match[str]] | None:
     """The first calendar date written in ``text``."""
+    if "19" not in text and "20" not in text:  # every date pattern spells a year, 19xx or 20xx
+        return None
     for pattern in lx.DATE_PATTERNS:
         for match in pattern.finditer(text):
             parts = match.groupdict()

@@ -24,10 +24,12 @@ from tasks.classify import (
     classify,
     dated_byline,
     dateline,
+    find_date,
     headline_shaped,
     is_cjk,
     removed_lines,
     section_label,
+    share_tokens,
 )
 from tasks.model import BODY, DROP, HEADING, TITLE, Line
 
@@ -342,3 +344,22 @@ def test_every_contact_has_a_contact_mark() -> None:
     for text in eval_lines():
         if any(shape.search(text) for shape in contact_shapes):
             assert CONTACT_MARK.search(text), text
+
+
+SHARE_LINES = ["分享到朋友圈", "Share | Tweet | Email", "分享到微博 | Twitter | Email", "Print this", "+1"]
+
+
+def test_every_line_with_a_core_share_token_has_a_core_word() -> None:
+    for text in SHARE_LINES + list(eval_lines()):
+        if any(token in lx.SHARE_CORE for token in share_tokens(text)):
+            assert lx.SHARE_CORE_WORD.search(text.lower()), text
+
+
+def test_every_date_spells_its_year() -> None:
+    dates = 0
+    for text in eval_lines():
+        if any(pattern.search(text) for pattern in lx.DATE_PATTERNS):
+            dates += 1
+            assert "19" in text or "20" in text, text
+            assert find_date(text) is not None
+    assert dates
