@@ -38,8 +38,9 @@ def en(phrases: str) -> str:
 
 IGNORE = re.IGNORECASE
 # Every character an ASCII letter of a pattern can match, case ignored: "[a-z]" with IGNORECASE also
-# matches "İ", "ı", "ſ" and the Kelvin sign.  A line without one holds no English word.
-LATIN = re.compile(r"[a-z]", IGNORE)
+# matches "İ", "ı", "ſ" and the Kelvin sign.  A line without one holds no English word.  (Spelled out,
+# the class is searched for by a quick scan, which IGNORECASE would turn off.)
+LATIN = re.compile("[a-zA-Z\u0130\u0131\u017f\u212a]")
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,7 @@ from tasks.lexicon import (
     COPYRIGHT_ANY,
     COPYRIGHT_YEAR,
     HOTLINE_WORDS,
+    LATIN,
     LICENCE,
     NEWSLETTER,
     REPORTED_SPEECH,
@@ -114,6 +115,10 @@ def test_folded_spells_every_character_ignorecase_takes_for_an_ascii_one() -> No
     for ascii_char in ASCII:
         for char in set(re.findall(re.escape(ascii_char), EVERY_CHARACTER, re.IGNORECASE)):
             assert folded(char) == ascii_char.lower(), (ascii_char, char)
+
+
+def test_latin_is_every_character_ignorecase_takes_for_an_ascii_letter() -> None:
+    assert set(LATIN.findall(EVERY_CHARACTER)) == set(re.findall("[a-z]", EVERY_CHARACTER, re.IGNORECASE))
 
 
 def test_folded_keeps_words_whole() -> None:
