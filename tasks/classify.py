@@ -57,6 +57,10 @@ MAX_REPRINT_BAN = 40
 MAX_AGENCY_CAPTION = 100
 MAX_CAPTION = 300
 BREADCRUMB_STEP = re.compile(r"[>»›＞]")
+SECTION_SEPARATOR = re.compile(r"\s*[|｜/／·>»›＞]\s*")
+SECTION_PART_ZH = re.compile(r"[" + lx.HAN + r"]{2,6}")
+SECTION_WORD_ZH = re.compile(lx.SECTION_WORDS_ZH)
+SECTION_WORD_EN = re.compile(lx.SECTION_WORDS_EN, re.I)
 DATELINE_LABEL = re.compile(
     r"^\s*(?:published|updated|posted|last updated|first published|date)\b|^\s*"
     + lx.zh("发布时间 发布日期 更新时间 发表时间 发表于 日期"),
@@ -295,10 +299,10 @@ def repeated_line(text: str, seen_in: int, n_docs: int) -> Verdict | None:
 
 def section_part(part: str) -> bool:
     """One step of a section label: a short Title Case phrase or 2-6 Han characters."""
-    if re.fullmatch(r"[" + lx.HAN + r"]{2,6}", part):
-        return len(part) <= 4 or re.search(lx.SECTION_WORDS_ZH, part) is not None
+    if SECTION_PART_ZH.fullmatch(part):
+        return len(part) <= 4 or SECTION_WORD_ZH.search(part) is not None
     words = [w for w in part.split() if w != "&"]
-    other = [w for w in words if not re.fullmatch(lx.SECTION_WORDS_EN, w, re.I)]
+    other = [w for w in words if not SECTION_WORD_EN.fullmatch(w)]
     return 0 < len(words) <= 4 and len(other) <= 1 < len(words) + 1 - len(other) and all(
         w[:1].isupper() or w[:1].isdigit() for w in words
     )
@@ -317,7 +321,7 @@ def section_label(text: str) -> Verdict | None:
     rooted = lx.BREADCRUMB_ROOT.match(text) or len(BREADCRUMB_STEP.findall(text)) >= 2
     if lx.BREADCRUMB.match(text) and rooted:
         return Verdict("section_label", "section_label.breadcrumb")
-    parts = [p for p in re.split(r"\s*[|｜/／·>»›＞]\s*", text) if p]
+    parts = [p for p in SECTION_SEPARATOR.split(text) if p]
     if parts and all(section_part(p) for p in parts):
         return Verdict("section_label", "section_label.lexicon")
     return None
@@ -424,8 +428,9 @@ class Units:
 
     def repeated_hit(self, i: int) -> Verdict | None:
         """The ``repeated_line`` verdict of a one-line unit the source repeats."""
-        countable = len(self.spans[i]) == 1 and len(self.texts[i]) <= MAX_LINE_CHARS  # longer: never counted
-        evidence = self.repeated.get(line_key(self.texts[i])) if countable and self.repeated else None
+        if not self.repeated or len(self.spans[i]) > 1 or len(self.texts[i]) > MAX_LINE_CHARS:
+            return None  # nothing repeated, or a unit never counted
+        evidence = self.repeated.get(line_key(self.texts[i]))
         return repeated_line(self.texts[i], *evidence) if evidence else None
 
     def keep_some_body(self) -> None:
@@ -473,9 +478,12 @@ def heads_dateline(text: str) -> bool:
     return dateline(text) is not None or byline(text) is not None
 
 
-def title_slot(units: Units, k: int) -> str:
+def title_slot(units: Units, k: int) -> str | None:
     """What the first unit under the top furniture is: ``title``, ``dateline``, ``byline``, ``body``,
-    or a section label unknown to the lexicon (a short line above headline and dateline)."""
+    or a section label unknown to the lexicon (a short line above headline and dateline); ``None``
+    past the last unit."""
+    if k >= len(units.spans):
+        return None
     text = units.texts[k]
     following = units.next_unit(k)
     after_next = units.next_unit(following) if following is not None else None
@@ -502,12 +510,12 @@ def title_slot(units: Units, k: int) -> str:
 def read_header(units: Units, meta: Metadata) -> int:
     """Read the header zone top-down; returns the index of the first body unit."""
     k = read_top_furniture(units)
-    if k < len(units.spans) and title_slot(units, k) == SECTION:
+    slot = title_slot(units, k)
+    if slot == SECTION:
         units.drop(k, Verdict("section_label", "section_label.above_headline"))
         k += 1
-    if k >= len(units.spans):
-        return k
-    if title_slot(units, k) == TITLE:
+        slot = title_slot(units, k)
+    if slot == TITLE:
         units.kinds[k] = TITLE
         meta.title = units.texts[k]
         k += 1
