@@ -125,7 +125,7 @@ def share_tokens(text: str) -> list[str]:
     glued = lx.SHARE_VERB_ZH.match(lowered)
     if glued:
         lowered = glued.group(1) + " " + lowered[glued.end():]
-    return [t for t in lx.SEPARATORS.split(lowered) if t and t != "-"] or (["+1"] if "+1" in text else [])
+    return [t for t in lx.SEPARATORS.split(lowered) if t and t != "-"]
 
 
 def share_widget(text: str) -> Verdict | None:
