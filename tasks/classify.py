@@ -228,6 +228,7 @@ def caption_candidates(text: str) -> CaptionRules:
 
 
 def photo_caption(text: str) -> Verdict | None:
+    """A photo caption or credit ("Photo: Jane Doe/Reuters", "（新华社记者 王明 摄）")."""
     if len(text) > MAX_CAPTION:
         return None
     for rule, pattern, max_len in caption_candidates(text):

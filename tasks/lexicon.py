@@ -94,9 +94,9 @@ class Lexicon:
         return could_be_chinese(text) and self.chinese.search(text) is not None
 
 
-def lexicon(english: str, chinese: str) -> Lexicon:
-    """A ``Lexicon`` of two regexes, case ignored."""
-    return Lexicon(re.compile(english, IGNORE), re.compile(chinese, IGNORE))
+def lexicon(english: str, chinese: str, keys: str | None = None) -> Lexicon:
+    """A ``Lexicon`` of two regexes, case ignored; the English one ``keyed`` when ``keys`` are given."""
+    return Lexicon(keyed(keys, english) if keys else re.compile(english, IGNORE), re.compile(chinese, IGNORE))
 
 
 @dataclass(frozen=True)
@@ -413,33 +413,28 @@ SOCIAL = r"(?:facebook|twitter|x|instagram|linkedin|youtube|tiktok|threads|weibo
 
 # --- newsletter / app prompts ---------------------------------------------------------------------
 # Every English prompt spells one of the keys: its verb, "?", or the words of its offer.
-NEWSLETTER = Lexicon(
-    keyed(
-        r"sign up|subscribe|register|download|follow|never miss|stay |get breaking|get our|get the|join |\?|"
-        r"inbox|enter your|digest|issues for|editions for|receive",
-        r"^(?:sign up|subscribe|download|follow us|never miss|stay (?:informed|updated|up to date)|"
-        r"get breaking news|get (?:our|the) (?:free )?(?:app|newsletter)|join our)\b.{0,110}$"
-        r"|\b(?:sign up|subscribe|register)\b.{0,40}\b(?:newsletters?|alerts|briefing|updates)\b"
-        r"|\b(?:download|get) (?:our|the) (?:free )?app\b|\bfollow us on\b"
-        # a prompt to follow on several networks (one network may be an author's handle, kept as written)
-        r"|^follow\b.{0,60}\bon " + SOCIAL + r"\b.{0,30}\b" + SOCIAL + r"\b"
-        r"|^(?:like|liked|enjoy|enjoyed|love|loved) (?:this|the|our) (?:story|article|post|piece)\?"
-        r"|\b(?:delivered|straight) to your inbox\b|\benter your e-?mail\b|\b(?:daily|weekly) digest\b"
-        # a magazine's subscription offer: "12 issues for £11.99"
-        r"|\b\d+ (?:issues|editions) for (?:just |only )?[£$€]\s?\d"
-        r"|^(?:get|receive) (?:our|the) (?:free )?(?:daily|weekly|morning|evening) "
-        r"(?:briefing|newsletter|e-?mail)"
-        r"|^join [\d,.]+k? (?:other )?(?:readers|subscribers)\b",
-    ),
-    re.compile(
-        r"^.{0,6}下[载載].{0,6}(?:app|客户端|客戶端)"
-        r"|^.{0,12}" + zh(
-            "扫码 扫描二维码 长按二维码 长按识别 关注公众号 关注我们 关注微信 下载客户端 下载APP "
-            "点击订阅 欢迎关注 订阅"
-        )
-        + r".{0,30}$",
-        IGNORE,
-    ),
+NEWSLETTER = lexicon(
+    r"^(?:sign up|subscribe|download|follow us|never miss|stay (?:informed|updated|up to date)|"
+    r"get breaking news|get (?:our|the) (?:free )?(?:app|newsletter)|join our)\b.{0,110}$"
+    r"|\b(?:sign up|subscribe|register)\b.{0,40}\b(?:newsletters?|alerts|briefing|updates)\b"
+    r"|\b(?:download|get) (?:our|the) (?:free )?app\b|\bfollow us on\b"
+    # a prompt to follow on several networks (one network may be an author's handle, kept as written)
+    r"|^follow\b.{0,60}\bon " + SOCIAL + r"\b.{0,30}\b" + SOCIAL + r"\b"
+    r"|^(?:like|liked|enjoy|enjoyed|love|loved) (?:this|the|our) (?:story|article|post|piece)\?"
+    r"|\b(?:delivered|straight) to your inbox\b|\benter your e-?mail\b|\b(?:daily|weekly) digest\b"
+    # a magazine's subscription offer: "12 issues for £11.99"
+    r"|\b\d+ (?:issues|editions) for (?:just |only )?[£$€]\s?\d"
+    r"|^(?:get|receive) (?:our|the) (?:free )?(?:daily|weekly|morning|evening) "
+    r"(?:briefing|newsletter|e-?mail)"
+    r"|^join [\d,.]+k? (?:other )?(?:readers|subscribers)\b",
+    r"^.{0,6}下[载載].{0,6}(?:app|客户端|客戶端)"
+    r"|^.{0,12}" + zh(
+        "扫码 扫描二维码 长按二维码 长按识别 关注公众号 关注我们 关注微信 下载客户端 下载APP "
+        "点击订阅 欢迎关注 订阅"
+    )
+    + r".{0,30}$",
+    keys=r"sign up|subscribe|register|download|follow|never miss|stay |get breaking|get our|get the|join |\?|"
+    r"inbox|enter your|digest|issues for|editions for|receive",
 )
 
 # --- adverts -------------------------------------------------------------------------------------
@@ -475,22 +470,16 @@ REPORTED_SPEECH = lexicon(
 # A Chinese licence word counts only with its number close behind ("许可证发放工作…" is news).
 # ICP numbers, Chinese as they are, need Latin letters: they are searched with the English words.
 # Every notice the English pattern finds spells one of the keys ("京ICP备…", "粤B2-…", "licence no.").
-LICENCE = Lexicon(
-    keyed(
-        r"icp|b\d|not be |rewritten or redistributed|reproduction|non-commercial use|licen|not for ",
-        r"ICP\s*[备備证證]"
-        r"|[京沪滬粤粵浙苏蘇津渝川鄂湘闽閩鲁魯豫皖赣贛冀晋晉陕陝辽遼吉黑桂琼瓊云雲贵貴甘宁寧青新藏蒙]"
-        r"\s*(?:ICP|B\d)\s*[-－]?\s*\d"
-        r"|\b(?:may|must|shall) not be (?:re)?"
-        r"(?:published|produced|broadcast|copied|distributed|redistributed)"
-        r"|\brewritten or redistributed|\breproduction\b.{0,60}\b(?:prohibited|forbidden|not permitted)"
-        r"|\bfor personal,? non-commercial use|\blicen[cs]e (?:number|no\.)"
-        r"|^not for (?:re)?(?:distribution|publication|resale)\b",
-    ),
-    re.compile(
-        zh("许可证 备案号 公网安备 经营许可 出版许可 信息服务许可 网络文化经营") + r"[^。！？]{0,16}?\d",
-        IGNORE,
-    ),
+LICENCE = lexicon(
+    r"ICP\s*[备備证證]"
+    r"|[京沪滬粤粵浙苏蘇津渝川鄂湘闽閩鲁魯豫皖赣贛冀晋晉陕陝辽遼吉黑桂琼瓊云雲贵貴甘宁寧青新藏蒙]"
+    r"\s*(?:ICP|B\d)\s*[-－]?\s*\d"
+    r"|\b(?:may|must|shall) not be (?:re)?(?:published|produced|broadcast|copied|distributed|redistributed)"
+    r"|\brewritten or redistributed|\breproduction\b.{0,60}\b(?:prohibited|forbidden|not permitted)"
+    r"|\bfor personal,? non-commercial use|\blicen[cs]e (?:number|no\.)"
+    r"|^not for (?:re)?(?:distribution|publication|resale)\b",
+    zh("许可证 备案号 公网安备 经营许可 出版许可 信息服务许可 网络文化经营") + r"[^。！？]{0,16}?\d",
+    keys=r"icp|b\d|not be |rewritten or redistributed|reproduction|non-commercial use|licen|not for ",
 )
 
 # --- copyright ------------------------------------------------------------------------------------
