@@ -451,19 +451,26 @@ ADVERT = re.compile(
 )
 
 # --- hotline / tip-line / newsroom contacts ------------------------------------------------------
+HOTLINE_WORDS_EN = en(
+    "news tip|news tips|newstip|tips|tip line|tipline|hotline|newsroom|contact us|call us|email us|"
+    "e-mail us|write to us|got a tip|got a news tip|send us your tips|send tips|reader services|"
+    "customer service|call|phone|tel|whatsapp|text us|reach us|get in touch|story idea|story ideas|"
+    "newsdesk|news desk|contact our|contact the"
+)
+# A list of words (in lower case) is its own keys: the keys are looked for by a quick scan.
 HOTLINE_WORDS = lexicon(
-    en("news tip|news tips|newstip|tips|tip line|tipline|hotline|newsroom|contact us|call us|email us|"
-       "e-mail us|write to us|got a tip|got a news tip|send us your tips|send tips|reader services|"
-       "customer service|call|phone|tel|whatsapp|text us|reach us|get in touch|story idea|story ideas|"
-       "newsdesk|news desk|contact our|contact the"),
+    HOTLINE_WORDS_EN,
     zh("报料 爆料 热线 新闻热线 举报电话 举报邮箱 投稿邮箱 投稿 联系电话 联系我们 "
        "读者热线 客服电话 服务热线 新闻线索 线索 "
        "违法和不良信息举报 邮箱 电话 传真"),
+    keys=HOTLINE_WORDS_EN,
 )
 
 # Reported speech: a sentence that tells what someone said is news, whatever it mentions.
 REPORTED_SPEECH = lexicon(
-    r"\b(?:said|says|told|according to|urged|asked)\b", zh("表示 指出 称 据悉 介绍 呼吁 提醒")
+    r"\b(?:said|says|told|according to|urged|asked)\b",
+    zh("表示 指出 称 据悉 介绍 呼吁 提醒"),
+    keys="said|says|told|according to|urged|asked",
 )
 
 # --- licences --------------------------------------------------------------------------------------
@@ -497,4 +504,5 @@ COPYRIGHT_ANY = lexicon(
         "© 版权所有 保留所有权利 未经授权不得转载 未经许可不得转载 未经授权禁止转载 转载请注明 "
         "不得转载 版权声明 著作权所有 转载必究 禁止转载 严禁转载 请勿转载"
     ),
+    keys="all rights reserved",
 )

@@ -126,7 +126,8 @@ def test_folded_keeps_words_whole() -> None:
     assert folded("报料 Hotline") == "报料 hotline"
 
 
-KEYED = [NEWSLETTER.english, LICENCE.english, COPYRIGHT_YEAR]
+KEYED = [lexicon.english for lexicon in (NEWSLETTER, LICENCE, COPYRIGHT_ANY, HOTLINE_WORDS, REPORTED_SPEECH)]
+KEYED += [COPYRIGHT_YEAR]
 KEYED += [pattern for _, pattern in CAPTION_EN if isinstance(pattern, Keyed)]
 KEYED_LINES = [
     "Sign up for our morning newsletter",
@@ -144,6 +145,9 @@ KEYED_LINES = [
     "京 icp 证 030173号",
     "A vendor in the market (Photo courtesy of the family)",
     "All material Copyright The Daily 2024",
+    "\u00a9 2024 The Daily. ALL RIGHTS RE\u017fERVED.",
+    "Got a news tip? Call the NEWSROOM on 020 7946 0958",
+    "Police \u017fAID the suspect was ASKED to leave, according to witnesses.",
     "2019 \u00a9 COPYRIGHT Example Media",
     "\u017fign up for \u017fUB\u017fCRIBER alerts",
 ]
