@@ -11,7 +11,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 # While a run adds up its commits, keep this many distinct removed lines per category
 # (the most frequent ones; on a huge run the counts of rare lines are approximate).
@@ -68,7 +67,11 @@ def top_lines_per_category(lines: Counter, n: int) -> Counter:
 
 
 def commit_figures(tables: dict[str, pa.Table]) -> Figures:
-    """Figures of the rows one commit adds (``documents``, ``paragraphs``, ``removed``, ``rejects``)."""
+    """Figures of the rows one commit adds (``documents``, ``paragraphs``, ``removed``, ``rejects``).
+
+    Only the columns read here are needed (``COMMIT_COLUMNS`` in ``tasks.warehouse``): a
+    paragraph's length is ``char_end - char_start``, not its text.
+    """
     empty = pa.table({})
 
     def column(table: str, name: str) -> list:
@@ -79,11 +82,11 @@ def commit_figures(tables: dict[str, pa.Table]) -> Figures:
     categories = column("removed", "category")
     removed_languages = [language_of.get(doc_id, "und") for doc_id in column("removed", "doc_id")]
     repairs = column("documents", "repairs")
-    paragraph_texts = tables.get("paragraphs", pa.table({"text": pa.array([], pa.string())}))["text"]
+    paragraph_ends = column("paragraphs", "char_end")
     return Figures(
         n_documents=len(language_of),
-        n_paragraphs=len(paragraph_texts),
-        paragraph_chars=pc.sum(pc.utf8_length(paragraph_texts)).as_py() or 0,
+        n_paragraphs=len(paragraph_ends),
+        paragraph_chars=sum(paragraph_ends) - sum(column("paragraphs", "char_start")),
         repaired_documents=sum(1 for r in repairs if r),
         rejected_by_reason=Counter(column("rejects", "reason")),
         removed_by_category=Counter(categories),
