@@ -67,7 +67,7 @@ from tasks.report import (
     summary_markdown,
     throughput,
 )
-from tasks.storage import as_location, make_dirs, remove_tree
+from tasks.storage import make_dirs, remove_tree
 from tasks.warehouse import (
     STAGING,
     WarehouseIndex,
@@ -315,8 +315,6 @@ class Committer:
         self.last_batch_no = batch.batch_no
         part_name = f"part-{self.totals.run_id}-{batch.batch_no:06d}.parquet"
         committed = commit_batch(self.wh, self.index, batch.staged, part_name)
-        for staged in batch.staged.values():
-            as_location(staged).unlink(missing_ok=True)
         self.totals.add(refs, batch, committed)
         if batch.line_counts.sources:  # saved with each commit, so a killed run keeps what it learnt
             self.line_counts.merge(batch.line_counts)

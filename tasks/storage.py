@@ -2,7 +2,8 @@
 
 Locations come from ``rinse.config.location``: a ``pathlib.Path``, or a ``upath.UPath``
 (fsspec) for object storage, which has the same path API.  What has no common API is
-here: making a whole file appear at once, removing a folder, and handing a file to pyarrow.
+here: making a whole file appear at once, moving a file, removing a folder, and handing a
+file to pyarrow.
 
 On object storage there are no folders and no rename, but a PUT is atomic: an object
 becomes visible whole or not at all (a multipart upload too, at its completion).
@@ -58,6 +59,20 @@ def write_atomic(dest: Location, write: Callable[[BinaryIO], object]) -> Locatio
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)
+    return dest
+
+
+def move(src: Location, dest: Location) -> Location:
+    """Give the file ``src`` the name ``dest``, which appears whole.
+
+    Locally ``os.replace`` (both in the warehouse, so on one filesystem); on object
+    storage a server-side copy, then ``src`` is deleted.
+    """
+    if is_remote(dest):
+        dest.fs.mv(src.path, dest.path)
+        return dest
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(src, dest)
     return dest
 
 

@@ -6,7 +6,8 @@ or an object-storage prefix (``s3://bucket/prefix``).  Every file appears whole 
 its final name (``tasks.storage.write_atomic``: ``os.replace`` of a hidden
 ``.part-*.tmp`` file, or one upload of the whole object), so readers (which glob
 ``**/*.parquet``; pyarrow also ignores names starting with ``.``) never see half a file.
-Staged batch output lives in the hidden ``WAREHOUSE/.staging/`` until it is committed.
+Staged batch output lives in the hidden ``WAREHOUSE/.staging/`` until a commit moves it
+into its table.
 
 One writer at a time (``WarehouseLock``); batches are committed in batch order by the
 flow's process, so the tables are the same whatever order the workers finish in.
@@ -115,6 +116,15 @@ TABLES = tuple(SCHEMAS)
 CHILD_TABLES = ("paragraphs", "removed")
 # Tables with one current row per source_path (a path is either a document or a reject).
 PATH_TABLES = ("documents", "rejects")
+# What a commit reads of each staged table: the index's keys, what a ``duplicate`` reject
+# copies from its document, and what ``tasks.report.commit_figures`` counts.
+COMMIT_COLUMNS: dict[str, list[str]] = {
+    "documents": ["doc_id", "source_path", "content_sha256", "pipeline_version", "run_id", "processed_at",
+                  "language", "encoding", "repairs"],
+    "paragraphs": ["doc_id", "char_start", "char_end"],
+    "removed": ["doc_id", "category", "text"],
+    "rejects": ["source_path", "content_sha256", "reason", "pipeline_version", "duplicate_of"],
+}
 
 
 class WarehouseError(Exception):
@@ -414,20 +424,21 @@ def duplicate_reject(row: dict, kept_doc_id: str, kept_path: str) -> dict:
     }
 
 
-def split_duplicates(docs: pa.Table, index: WarehouseIndex) -> tuple[list[int], list[dict]]:
-    """Row numbers of ``docs`` to keep, and ``rejects`` rows for exact duplicates (index updated)."""
-    keep, dup_rows = [], []
+def split_duplicates(docs: pa.Table, index: WarehouseIndex) -> tuple[pa.Array, list[dict]]:
+    """The ``doc_id`` of each exact duplicate of a kept document in ``docs``, and their
+    ``rejects`` rows; the other documents are counted as kept in ``index``."""
+    dup_ids, dup_rows = [], []
     keys = docs.select(["doc_id", "source_path", "content_sha256"]).to_pylist()
     for i, key in enumerate(keys):
         kept = index.doc_by_sha.get(key["content_sha256"])
         kept_path = index.path_by_doc.get(kept) if kept else None
         if kept_path is not None and kept_path != key["source_path"]:
+            dup_ids.append(key["doc_id"])
             dup_rows.append(duplicate_reject(docs.slice(i, 1).to_pylist()[0], kept, kept_path))
         else:
-            keep.append(i)
             index.doc_by_sha[key["content_sha256"]] = key["doc_id"]
             index.path_by_doc[key["doc_id"]] = key["source_path"]
-    return keep, dup_rows
+    return pa.array(dup_ids, pa.string()), dup_rows
 
 
 def remove_paths(warehouse: Path, index: WarehouseIndex, paths: Iterable[str]) -> None:
@@ -448,6 +459,11 @@ def remove_paths(warehouse: Path, index: WarehouseIndex, paths: Iterable[str]) -
         index.forget(path)
 
 
+def without_docs(data: pa.Table, doc_ids: pa.Array) -> pa.Table:
+    """The rows of a ``documents`` or child table whose ``doc_id`` is not in ``doc_ids``."""
+    return data.filter(pc.invert(pc.is_in(data["doc_id"], value_set=doc_ids)))
+
+
 def commit_batch(warehouse: Path, index: WarehouseIndex, staged: dict[str, str],
                  part_name: str) -> Figures:
     """Move one batch's staged tables into the warehouse.
@@ -455,40 +471,58 @@ def commit_batch(warehouse: Path, index: WarehouseIndex, staged: dict[str, str],
     Exact duplicates of kept documents become ``duplicate`` rejects; rows they replace
     (same ``source_path``) are deleted first; then the new child rows, documents and
     rejects are added, in that order, so a kill at any point leaves rows that the next
-    run's ``recover`` can tidy.
+    run's ``recover`` can tidy.  Only the columns in ``COMMIT_COLUMNS`` are read; a staged
+    file whose rows all stay is moved into its table as it is.
     """
-    tables = {t: read_part(storage.as_location(p), t) for t, p in staged.items()}
-    docs = tables.get("documents", to_table([], "documents"))
-    rejects = tables.get("rejects", to_table([], "rejects"))
-    for path in docs["source_path"].to_pylist() + rejects["source_path"].to_pylist():
+    files = {t: storage.as_location(p) for t, p in staged.items()}
+    staged_keys = {t: read_part(f, t, COMMIT_COLUMNS[t]) for t, f in files.items()}
+    keys = {t: staged_keys.get(t, to_table([], t).select(COMMIT_COLUMNS[t])) for t in COMMIT_COLUMNS}
+    for path in keys["documents"]["source_path"].to_pylist() + keys["rejects"]["source_path"].to_pylist():
         index.release_sha(path)  # the version being replaced no longer counts as kept
-    keep, dup_rows = split_duplicates(docs, index)
+    dup_ids, dup_rows = split_duplicates(keys["documents"], index)
+    dup_rejects = to_table(dup_rows, "rejects")
     if dup_rows:
-        docs = docs.take(pa.array(keep, pa.int64()))
-        rejects = pa.concat_tables([rejects, to_table(dup_rows, "rejects")])
-        kept_ids = pa.array(docs["doc_id"].to_pylist(), pa.string())
-        for t in CHILD_TABLES:
-            if t in tables:
-                tables[t] = tables[t].filter(pc.is_in(tables[t]["doc_id"], value_set=kept_ids))
-    remove_paths(warehouse, index, docs["source_path"].to_pylist() + rejects["source_path"].to_pylist())
-    tables.update(documents=docs, rejects=rejects)
+        keys = {t: without_docs(data, dup_ids) if "doc_id" in data.column_names else data
+                for t, data in keys.items()}
+        keys["rejects"] = pa.concat_tables([keys["rejects"], dup_rejects.select(COMMIT_COLUMNS["rejects"])])
+    remove_paths(warehouse, index, keys["documents"]["source_path"].to_pylist() +
+                 keys["rejects"]["source_path"].to_pylist())
     for table in (*CHILD_TABLES, *PATH_TABLES):
-        data = tables.get(table)
-        if data is None or not len(data):
+        if not len(keys[table]):
+            if table in files:
+                files[table].unlink(missing_ok=True)
             continue
-        dest = write_atomic(data, table_dir(warehouse, table) / part_name)
-        if table in CHILD_TABLES:
-            for doc_id in set(data["doc_id"].to_pylist()):
-                index.child_files[table][doc_id].add(dest)
+        dest = table_dir(warehouse, table) / part_name
+        if table in files and len(keys[table]) == len(staged_keys[table]):  # rows only ever go or come
+            storage.move(files[table], dest)
         else:
-            _index_rows(index, table, dest, data)
-    return commit_figures(tables)
+            write_atomic(committed_rows(files.get(table), table, dup_ids, dup_rejects), dest)
+            if table in files:
+                files[table].unlink()
+        _index_rows(index, table, dest, keys[table])
+    return commit_figures(keys)
 
 
-def _index_rows(index: WarehouseIndex, table: str, dest: Path, data: pa.Table) -> None:
-    for row in data.to_pylist():
-        index.add(row["source_path"], Entry(table, dest, row["content_sha256"], row["pipeline_version"],
-                                            row.get("doc_id"), row.get("reason"), row.get("duplicate_of")))
+def committed_rows(staged: Path | None, table: str, dup_ids: pa.Array, dup_rejects: pa.Table) -> pa.Table:
+    """All columns of the rows a commit adds to ``table`` when they differ from the staged file's:
+    without the duplicates' documents and child rows, with their ``duplicate`` rejects."""
+    data = read_part(staged, table) if staged is not None else to_table([], table)
+    if table == "rejects":
+        return pa.concat_tables([data, dup_rejects])
+    return without_docs(data, dup_ids)
+
+
+def _index_rows(index: WarehouseIndex, table: str, dest: Path, keys: pa.Table) -> None:
+    """Record in ``index`` that the rows of ``keys`` now live in ``dest``."""
+    if table in CHILD_TABLES:
+        for doc_id in pc.unique(keys["doc_id"]).to_pylist():
+            index.child_files[table][doc_id].add(dest)
+        return
+    columns = [keys[name].to_pylist() if name in keys.column_names else [None] * len(keys)
+               for name in ("source_path", "content_sha256", "pipeline_version", "doc_id", "reason",
+                            "duplicate_of")]
+    for path, *fields in zip(*columns, strict=True):
+        index.add(path, Entry(table, dest, *fields))
 
 
 def write_run(warehouse: Path, row: dict) -> Path:

@@ -43,6 +43,12 @@ def rows(wh: Path, table: str) -> list[dict]:
     return ds.dataset(wh / table, format="parquet", partitioning="hive").to_table().to_pylist()
 
 
+def run_free_rows(wh: Path, table: str) -> list[str]:
+    """The rows of ``table``, sorted, without the columns that differ from run to run."""
+    return sorted(repr({k: v for k, v in r.items() if k not in ("run_id", "processed_at")})
+                  for r in rows(wh, table))
+
+
 def visible_files(wh: Path) -> list[str]:
     return sorted(str(p.relative_to(wh)) for t in SCHEMAS for p in part_files(wh, t))
 
@@ -153,6 +159,53 @@ def test_duplicates_within_one_batch_keep_the_first_path(tmp_path) -> None:
     ingest(root, wh, "r1", max_files=10)
     assert [d["source_path"] for d in rows(wh, "documents")] == ["a.txt"]
     assert sorted(r["source_path"] for r in rows(wh, "rejects")) == ["b.txt", "c.txt"]
+
+
+def test_a_batch_without_duplicates_is_moved_from_staging_into_its_tables(corpus, tmp_path) -> None:
+    wh = tmp_path / "wh"
+    index = recover(wh)
+    summary = process_batch(list(walk_root(corpus)), {}, str(wh / STAGING / "r1"), "r1")
+    staged_bytes = {t: Path(p).read_bytes() for t, p in summary.staged.items()}
+    commit_batch(wh, index, summary.staged, "part-r1-000000.parquet")
+    assert not any(Path(p).exists() for p in summary.staged.values())
+    assert {t: (wh / t / "part-r1-000000.parquet").read_bytes() for t in staged_bytes} == staged_bytes
+    assert len(rows(wh, "documents")) == 3 and index.known(PIPELINE_VERSION).keys() == {
+        "en_buses.txt", "zh/library.txt", "zh/tram.txt", "empty.txt"}
+
+
+def test_duplicates_and_their_child_rows_are_filtered_out_of_the_moved_batch(tmp_path) -> None:
+    root, wh = tmp_path / "in", tmp_path / "wh"
+    root.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (root / name).write_text("Same story\n\nSame words in every copy.\n")
+    ingest(root, wh, "r1", max_files=10)
+    (kept,) = rows(wh, "documents")
+    assert {p["doc_id"] for p in rows(wh, "paragraphs")} == {kept["doc_id"]}
+    assert [r["source_path"] for r in rows(wh, "rejects")] == ["b.txt"]
+    assert not list((wh / STAGING).rglob("*.parquet"))
+
+
+@pytest.mark.parametrize("killed_at", ["paragraphs", "documents", "rejects"])
+def test_a_run_killed_mid_commit_is_tidied_by_the_next(corpus, tmp_path, monkeypatch, killed_at) -> None:
+    wh, expected = tmp_path / "wh", tmp_path / "expected"
+    ingest(corpus, expected, "r1", max_files=10)
+    move = warehouse.storage.move
+
+    def killed_before(table):
+        def move_or_die(src, dest):
+            if dest.parent.name == table:
+                raise KeyboardInterrupt
+            return move(src, dest)
+        return move_or_die
+
+    monkeypatch.setattr(warehouse.storage, "move", killed_before(killed_at))
+    with pytest.raises(KeyboardInterrupt):
+        ingest(corpus, wh, "r1", max_files=10)
+    monkeypatch.undo()
+    ingest(corpus, wh, "r2", max_files=10)
+    for table in ("documents", "paragraphs", "removed", "rejects"):
+        assert run_free_rows(wh, table) == run_free_rows(expected, table)
+    assert not (wh / STAGING / "r1").exists()
 
 
 def test_recover_tidies_what_a_killed_run_leaves(corpus, tmp_path) -> None:
