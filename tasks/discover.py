@@ -54,29 +54,32 @@ def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
-def _file_ref(root: Path, path: Path) -> FileRef | None:
-    """A ``FileRef`` for ``path`` when it is a regular file (through a symlink inside the root)."""
-    rel = path.relative_to(root).as_posix()
-    if path.is_symlink():
+def _file_ref(root: str, entry: os.DirEntry) -> FileRef | None:
+    """A ``FileRef`` for ``entry`` when it is a regular file (through a symlink inside the root).
+
+    Strings, not ``pathlib``, and the entry's own ``stat``: this runs once per input file.
+    """
+    rel = entry.path[len(root.rstrip(os.sep)) + 1:]
+    if entry.is_symlink():
         try:
-            target = path.resolve(strict=True)
+            target = Path(entry.path).resolve(strict=True)
         except (OSError, RuntimeError) as exc:  # RuntimeError: a loop, before Python 3.13
-            return FileRef(str(root), rel, str(path), 0, refused=f"{BROKEN_LINK}: {exc}")
+            return FileRef(root, rel, entry.path, 0, refused=f"{BROKEN_LINK}: {exc}")
         if target.is_dir():
             return None
-        if not _inside(target, root):
-            return FileRef(str(root), rel, str(path), 0, refused=f"{OUTSIDE_ROOT} ({target})")
+        if not _inside(target, Path(root)):
+            return FileRef(root, rel, entry.path, 0, refused=f"{OUTSIDE_ROOT} ({target})")
     try:
-        st = path.stat()
+        st = entry.stat()
     except OSError as exc:
-        log.warning("skipping %s: %s", path, exc)
+        log.warning("skipping %s: %s", entry.path, exc)
         return None
     if not stat.S_ISREG(st.st_mode):
         return None
-    return FileRef(str(root), rel, str(path), st.st_size)
+    return FileRef(root, rel, entry.path, st.st_size)
 
 
-def _entries(folder: Path) -> list[os.DirEntry]:
+def _entries(folder: str) -> list[os.DirEntry]:
     """The entries of ``folder`` sorted by name; none (and a warning) when it cannot be listed."""
     try:
         return sorted(os.scandir(folder), key=lambda e: e.name)
@@ -85,7 +88,7 @@ def _entries(folder: Path) -> list[os.DirEntry]:
         return []
 
 
-def _walk(root: Path, skip: frozenset[Path]) -> Iterator[FileRef]:
+def _walk(root: str, skip: frozenset[str]) -> Iterator[FileRef]:
     """Depth first with a stack of folder listings (no recursion limit on deep trees)."""
     stack = [iter(_entries(root))]
     while stack:
@@ -95,9 +98,9 @@ def _walk(root: Path, skip: frozenset[Path]) -> Iterator[FileRef]:
         elif is_hidden(entry.name):
             continue
         elif entry.is_dir(follow_symlinks=False):
-            if Path(entry.path) not in skip:
-                stack.append(iter(_entries(Path(entry.path))))
-        elif (ref := _file_ref(root, Path(entry.path))) is not None:
+            if entry.path not in skip:
+                stack.append(iter(_entries(entry.path)))
+        elif (ref := _file_ref(root, entry)) is not None:
             yield ref
 
 
@@ -127,8 +130,7 @@ def walk_root(root: str | os.PathLike, skip: Iterable[str | os.PathLike] = ()) -
         yield from _walk_objects(root.fs, base, base, str(root).rstrip("/"),
                                  frozenset(p.path.rstrip("/") for p in skip))
         return
-    root_path = Path(root).resolve()
-    yield from _walk(root_path, frozenset(Path(p).resolve() for p in skip))
+    yield from _walk(str(Path(root).resolve()), frozenset(str(Path(p).resolve()) for p in skip))
 
 
 def discover(roots: Iterable[str | os.PathLike], skip: Iterable[str | os.PathLike] = ()) -> Iterator[FileRef]:
