@@ -24,6 +24,16 @@ def test_refs_carry_size_and_absolute_path(tmp_path: Path) -> None:
     assert ref.size == 12 and Path(ref.path) == (tmp_path / "news.txt").resolve() and ref.refused is None
 
 
+def test_a_relative_root_or_a_trailing_slash_gives_the_same_refs(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "in" / "zh").mkdir(parents=True)
+    (tmp_path / "in" / "zh" / "a.txt").write_text("a")
+    (tmp_path / "in" / "b.txt").write_text("bb")
+    monkeypatch.chdir(tmp_path)
+    expected = list(walk_root(tmp_path / "in"))
+    assert [(r.rel_path, r.size) for r in expected] == [("b.txt", 2), ("zh/a.txt", 1)]
+    assert list(walk_root("in")) == list(walk_root(f"{tmp_path}/in/")) == expected
+
+
 def test_symlink_outside_root_is_refused_not_read(tmp_path: Path) -> None:
     root, outside = tmp_path / "root", tmp_path / "secret.txt"
     root.mkdir()
