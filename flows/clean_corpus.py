@@ -32,6 +32,7 @@ from prefect.artifacts import (
 )
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import opaque
 
 from rinse import PIPELINE_VERSION
 from rinse.config import (
@@ -219,9 +220,11 @@ def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREH
             pending: deque = deque()
             for batch_no, refs in enumerate(itertools.chain(head, batch_iter)):
                 batch_known = known_subset(refs, known)
+                prior = committer.prior_for(refs)
+                # opaque: else Prefect walks (and copies) every file ref and line count looking for futures
                 pending.append((refs, batch_known, clean_batch.submit(
-                    refs, batch_known, str(staging), totals.run_id, batch_no, config, pool, batch_timeout,
-                    committer.line_counts.sites_and_folders(line_stats.source_of(r.rel_path) for r in refs))))
+                    opaque(refs), opaque(batch_known), str(staging), totals.run_id, batch_no, config, pool,
+                    batch_timeout, opaque(prior))))
                 if len(pending) > workers:
                     committer.commit_next(pending)
             while pending:
@@ -297,6 +300,10 @@ class Committer:
 
     def seconds(self) -> float:
         return time.monotonic() - self.started
+
+    def prior_for(self, refs: list[FileRef]) -> line_stats.LineStats:
+        """What earlier runs and the batches committed so far learnt about the sources of ``refs``."""
+        return self.line_counts.sites_and_folders(line_stats.source_of(r.rel_path) for r in refs)
 
     def commit_next(self, pending: deque) -> None:
         """Wait for the oldest pending batch and commit it."""
