@@ -26,7 +26,7 @@ import socket
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -345,12 +345,26 @@ class WarehouseIndex:
         }
 
 
-def _path_rows(warehouse: Path, table: str) -> Iterable[tuple[Path, dict]]:
-    cols = ["source_path", "content_sha256", "pipeline_version", "processed_at"]
-    cols += ["doc_id"] if table == "documents" else ["reason", "duplicate_of"]
+ENTRY_COLUMNS = ("source_path", "content_sha256", "pipeline_version", "doc_id", "reason", "duplicate_of")
+
+
+def entries(table: str, file: Path, keys: pa.Table) -> Iterator[tuple[str, Entry]]:
+    """``(source_path, Entry)`` of each row of ``keys``, a ``documents`` or ``rejects`` table
+    (of ``ENTRY_COLUMNS``, those it has) that lives in ``file``."""
+    columns = [keys[name].to_pylist() if name in keys.column_names else [None] * len(keys)
+               for name in ENTRY_COLUMNS]
+    for path, *fields in zip(*columns, strict=True):
+        yield path, Entry(table, file, *fields)
+
+
+def _path_rows(warehouse: Path, table: str) -> Iterator[tuple[str, Entry, dt.datetime | None]]:
+    """``(source_path, Entry, processed_at)`` of each row of a table with one row per path."""
+    cols = [c for c in (*ENTRY_COLUMNS, "processed_at") if c in SCHEMAS[table].names]
     for part in part_files(warehouse, table):
-        for row in read_part(part, table, cols).to_pylist():
-            yield part, row
+        keys = read_part(part, table, cols)
+        for (path, entry), processed_at in zip(entries(table, part, keys), keys["processed_at"].to_pylist(),
+                                               strict=True):
+            yield path, entry, processed_at
 
 
 def load_index(warehouse: Path) -> tuple[WarehouseIndex, dict[str, dict[Path, set[str]]]]:
@@ -364,14 +378,11 @@ def load_index(warehouse: Path) -> tuple[WarehouseIndex, dict[str, dict[Path, se
     newest: dict[str, tuple] = {}  # source_path -> (processed_at, is_document) of the row kept
     stale: dict[str, dict[Path, set[str]]] = {t: defaultdict(set) for t in TABLES}
     for table in PATH_TABLES:
-        for part, row in _path_rows(warehouse, table):
-            path = row["source_path"]
-            entry = Entry(table, part, row["content_sha256"], row["pipeline_version"], row.get("doc_id"),
-                          row.get("reason"), row.get("duplicate_of"))
-            rank = (row["processed_at"] or EPOCH, table == "documents")
+        for path, entry, processed_at in _path_rows(warehouse, table):
+            rank = (processed_at or EPOCH, table == "documents")
             if path in newest:
                 if rank <= newest[path]:
-                    stale[table][part].add(path)
+                    stale[table][entry.file].add(path)
                     continue
                 old = index.forget(path)
                 stale[old.table][old.file].add(path)
@@ -379,7 +390,7 @@ def load_index(warehouse: Path) -> tuple[WarehouseIndex, dict[str, dict[Path, se
             index.add(path, entry)
     for table in CHILD_TABLES:
         for part in part_files(warehouse, table):
-            for doc_id in set(read_part(part, table, ["doc_id"])["doc_id"].to_pylist()):
+            for doc_id in pc.unique(read_part(part, table, ["doc_id"])["doc_id"]).to_pylist():
                 if doc_id in index.path_by_doc:
                     index.child_files[table][doc_id].add(part)
                 else:
@@ -518,11 +529,8 @@ def _index_rows(index: WarehouseIndex, table: str, dest: Path, keys: pa.Table) -
         for doc_id in pc.unique(keys["doc_id"]).to_pylist():
             index.child_files[table][doc_id].add(dest)
         return
-    columns = [keys[name].to_pylist() if name in keys.column_names else [None] * len(keys)
-               for name in ("source_path", "content_sha256", "pipeline_version", "doc_id", "reason",
-                            "duplicate_of")]
-    for path, *fields in zip(*columns, strict=True):
-        index.add(path, Entry(table, dest, *fields))
+    for path, entry in entries(table, dest, keys):
+        index.add(path, entry)
 
 
 def write_run(warehouse: Path, row: dict) -> Path:
