@@ -499,18 +499,18 @@ def commit_batch(warehouse: Path, index: WarehouseIndex, staged: dict[str, str],
     remove_paths(warehouse, index, keys["documents"]["source_path"].to_pylist() +
                  keys["rejects"]["source_path"].to_pylist())
     for table in (*CHILD_TABLES, *PATH_TABLES):
-        if not len(keys[table]):
-            if table in files:
-                files[table].unlink(missing_ok=True)
-            continue
-        dest = table_dir(warehouse, table) / part_name
-        if table in files and len(keys[table]) == len(staged_keys[table]):  # rows only ever go or come
-            storage.move(files[table], dest)
-        else:
-            write_atomic(committed_rows(files.get(table), table, dup_ids, dup_rejects), dest)
-            if table in files:
-                files[table].unlink()
-        _index_rows(index, table, dest, keys[table])
+        staged_file = files.get(table)
+        if len(keys[table]):
+            dest = table_dir(warehouse, table) / part_name
+            # a table only loses rows (duplicates) or only gains them (their rejects): same count, same rows
+            if staged_file is not None and len(keys[table]) == len(staged_keys[table]):
+                storage.move(staged_file, dest)
+                staged_file = None
+            else:
+                write_atomic(committed_rows(staged_file, table, dup_ids, dup_rejects), dest)
+            _index_rows(index, table, dest, keys[table])
+        if staged_file is not None:
+            staged_file.unlink()
     return commit_figures(keys)
 
 

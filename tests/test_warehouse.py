@@ -182,7 +182,13 @@ def test_duplicates_and_their_child_rows_are_filtered_out_of_the_moved_batch(tmp
     (kept,) = rows(wh, "documents")
     assert {p["doc_id"] for p in rows(wh, "paragraphs")} == {kept["doc_id"]}
     assert [r["source_path"] for r in rows(wh, "rejects")] == ["b.txt"]
+    (root / "c.txt").write_text("Same story\n\nSame words in every copy.\n")
+    ingest(root, wh, "r2", max_files=10)  # a batch of one duplicate: its documents file is dropped
+    assert rows(wh, "documents") == [kept]
+    assert {p["doc_id"] for p in rows(wh, "paragraphs")} == {kept["doc_id"]}
+    assert sorted(r["source_path"] for r in rows(wh, "rejects")) == ["b.txt", "c.txt"]
     assert not list((wh / STAGING).rglob("*.parquet"))
+    assert [p.name for p in part_files(wh, "documents")] == ["part-r1-000000.parquet"]
 
 
 @pytest.mark.parametrize("killed_at", ["paragraphs", "documents", "rejects"])
