@@ -10,14 +10,13 @@ happens in this process, under the warehouse lock, with batches committed in bat
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import json
 import logging
 import os
 import time
 import uuid
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
@@ -52,9 +51,6 @@ from tasks.discover import (
     DEFAULT_BATCH_BYTES,
     DEFAULT_BATCH_FILES,
     FileRef,
-    balanced_batch_bytes,
-    batches,
-    discover,
 )
 from tasks.prefect_tasks import clean_batch
 from tasks.report import (
@@ -68,7 +64,8 @@ from tasks.report import (
     summary_markdown,
     throughput,
 )
-from tasks.storage import make_dirs, remove_tree
+from tasks.run_plan import RunStart, plan_run, run_key, take_run_start
+from tasks.storage import remove_tree
 from tasks.warehouse import (
     STAGING,
     WarehouseIndex,
@@ -77,7 +74,6 @@ from tasks.warehouse import (
     commit_batch,
     earlier_rates,
     ensure_tables,
-    recover,
     write_run,
 )
 from tasks.workers import RespawningPool, take_early_pool
@@ -125,11 +121,6 @@ class RunTotals:
         }
 
 
-def new_run_id(now: dt.datetime) -> str:
-    """Sortable and unique: ``20250101T120000Z-1a2b3c``."""
-    return f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
-
-
 def cluster_threads(dask_address: str) -> int:
     """The number of worker threads of the Dask cluster at ``dask_address``."""
     from distributed import Client
@@ -171,10 +162,6 @@ def batch_pool(workers: int, several_batches: bool, dask_address: str | None = N
         pool.shutdown()
 
 
-def known_subset(refs: list[FileRef], known: dict[str, str | None]) -> dict[str, str | None]:
-    return {r.rel_path: known[r.rel_path] for r in refs if r.rel_path in known}
-
-
 @flow(name="clean-corpus", persist_result=False, task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count()))
 def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREHOUSE,
                  workers: int | None = None, batch_bytes: int = DEFAULT_BATCH_BYTES,
@@ -194,60 +181,44 @@ def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREH
     ``max_file_bytes`` (or whose gzip content is) is a ``too_large`` reject.
     """
     logger = get_run_logger()
-    started = dt.datetime.now(dt.timezone.utc)
     roots = input_roots(inputs or [DEFAULT_INPUT])
     wh = location(warehouse)
     workers = batch_workers(workers, dask_address)
     config = CleanConfig(max_bytes=max_file_bytes)
     check_writable(wh)
     with nullcontext() if lock_held else WarehouseLock(wh, wait=wait_for_lock):
-        index = recover(wh)
-        totals = RunTotals(run_id=new_run_id(started))
-        n_files, n_bytes = input_size(discover(roots, skip=[wh]))
-        batch_bytes = balanced_batch_bytes(n_bytes, workers, batch_bytes)
-        logger.info("run %s: %d input files, %.1f MB, %d workers", totals.run_id, n_files, n_bytes / 2**20,
-                    workers)
+        key = run_key(roots, wh, workers, batch_bytes, batch_files, config)
+        start = take_run_start(key) or RunStart(key, plan_run(roots, wh, workers, batch_bytes, batch_files))
+        plan = start.plan
+        totals = RunTotals(run_id=plan.run_id)
+        logger.info("run %s: %d input files, %.1f MB, %d workers (%d batches started before the flow)",
+                    plan.run_id, plan.n_files, plan.n_bytes / 2**20, workers, len(start.started))
         progress = create_progress_artifact(0.0, key="clean-corpus-progress",
-                                            description=f"share of the {n_files} input files committed")
-        staging = wh / STAGING / totals.run_id
-        committer = Committer(wh, index, totals, logger, progress, n_files, n_bytes, staging,
-                              line_stats.load(wh))
-        make_dirs(staging)
-        known = index.known(PIPELINE_VERSION)
-        batch_iter = batches(discover(roots, skip=[wh]), batch_bytes, batch_files)
-        head = list(itertools.islice(batch_iter, 2))
-        with batch_pool(workers, len(head) > 1, dask_address) as pool:
+                                            description=f"share of the {plan.n_files} input files committed")
+        committer = Committer(wh, plan.index, totals, logger, progress, plan.n_files, plan.n_bytes,
+                              plan.staging, plan.line_counts)
+        with batch_pool(workers, len(plan.head) > 1, dask_address) as pool:
             pending: deque = deque()
-            for batch_no, refs in enumerate(itertools.chain(head, batch_iter)):
-                batch_known = known_subset(refs, known)
-                prior = committer.prior_for(refs)
+            for batch_no, refs in enumerate(plan.all_batches()):
+                args, batch_executor = start.batch(batch_no, refs, config, committer.line_counts, pool)
                 # opaque: else Prefect walks (and copies) every file ref and line count looking for futures
-                pending.append((refs, batch_known, clean_batch.submit(
-                    opaque(refs), opaque(batch_known), str(staging), totals.run_id, batch_no, config, pool,
-                    batch_timeout, opaque(prior))))
+                pending.append((refs, args.known, clean_batch.submit(
+                    opaque(refs), opaque(args.known), args.staging_dir, args.run_id, batch_no, config,
+                    batch_executor, batch_timeout, opaque(args.prior))))
                 if len(pending) > workers:
                     committer.commit_next(pending)
             while pending:
                 committer.commit_next(pending)
-        committer.reclean_orphaned_duplicates(staging, config)
+        committer.reclean_orphaned_duplicates(plan.staging, config)
         remove_tree(wh / STAGING)
         found_drifts = drifts(totals.rates(), earlier_rates(wh))
-        write_run(wh, totals.runs_row(started, {
+        write_run(wh, totals.runs_row(plan.started, {
             "inputs": [str(r) for r in roots], "warehouse": str(wh), "workers": workers,
-            "dask_address": dask_address, "batch_bytes": batch_bytes, "batch_files": batch_files,
+            "dask_address": dask_address, "batch_bytes": plan.batch_bytes, "batch_files": batch_files,
             **asdict(config)}))
         ensure_tables(wh)
     publish_report(totals, found_drifts, committer, logger)
     return totals.as_dict()
-
-
-def input_size(refs: Iterable[FileRef]) -> tuple[int, int]:
-    """(files, bytes) of the input, for the progress artifact (a walk costs little next to cleaning)."""
-    n_files = n_bytes = 0
-    for ref in refs:
-        n_files += 1
-        n_bytes += ref.size
-    return n_files, n_bytes
 
 
 def publish_report(totals: RunTotals, found_drifts: list[Drift], committer: Committer,
@@ -300,10 +271,6 @@ class Committer:
 
     def seconds(self) -> float:
         return time.monotonic() - self.started
-
-    def prior_for(self, refs: list[FileRef]) -> line_stats.LineStats:
-        """What earlier runs and the batches committed so far learnt about the sources of ``refs``."""
-        return self.line_counts.sites_and_folders(line_stats.source_of(r.rel_path) for r in refs)
 
     def commit_next(self, pending: deque) -> None:
         """Wait for the oldest pending batch and commit it."""

@@ -12,7 +12,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -140,37 +140,53 @@ def batch_options(args: argparse.Namespace) -> dict:
             "max_file_bytes": int(args.max_mb * 2**20)}
 
 
-def get_ready_to_clean(workers: int, dask_address: str | None, server_starting: bool) -> None:
-    """Start the worker processes now, each loading the language model and OpenCC's tables, so
-    they are ready when the flow (and a server still starting) is; with one worker, load them
-    here while a server starts.  A Dask cluster is ready already."""
-    from tasks.clean import warm_up
+def start_cleaning(args: argparse.Namespace, workers: int) -> None:
+    """Start the worker processes now, each loading the language model and OpenCC's tables, and
+    hand them the run's first batches (``tasks.run_plan``): they clean while this process imports
+    Prefect and the flow run is created, and the flow takes over those batches."""
+    from tasks.clean import CleanConfig
+    from tasks.run_plan import keep_run_start, plan_run, run_key, start_head
     from tasks.workers import start_early_pool
 
-    if dask_address:
-        return
+    roots, wh = input_roots(args.input or [DEFAULT_INPUT]), location(args.warehouse)
+    options = batch_options(args)
+    config = CleanConfig(max_bytes=options["max_file_bytes"])
+    plan = plan_run(roots, wh, workers, options["batch_bytes"], options["batch_files"])
+    key = run_key(roots, wh, workers, options["batch_bytes"], options["batch_files"], config)
+    keep_run_start(start_head(key, plan, start_early_pool(workers), workers, config))
+
+
+def get_ready_to_clean(args: argparse.Namespace, workers: int) -> Callable[[], None] | None:
+    """What to do before Prefect is imported: start cleaning in worker processes, or with one
+    worker load what cleaning needs in this process; nothing for a Dask cluster (ready already)."""
+    if args.dask_address:
+        return None
     if workers > 1:
-        start_early_pool(workers)
-    elif server_starting:
-        warm_up()
+        return lambda: start_cleaning(args, workers)
+    from tasks.clean import warm_up
+
+    return warm_up
 
 
 def command_run(args: argparse.Namespace) -> int:
     inputs = args.input or [DEFAULT_INPUT]
     check_run_possible(inputs, args.warehouse)
-    with warehouse_held(args.warehouse, args.wait), early_temporary_server() as wait_for_api:
-        from flows.clean_corpus import clean_corpus_for
+    workers = worker_count(args.workers)
+    with warehouse_held(args.warehouse, args.wait), ExitStack() as stack:
+        from tasks.run_plan import drop_run_starts
         from tasks.workers import stop_early_pools
 
+        stack.callback(drop_run_starts)
+        stack.callback(stop_early_pools)
+        ready = get_ready_to_clean(args, workers)
+        wait_for_api = stack.enter_context(early_temporary_server(meanwhile=ready))
+        from flows.clean_corpus import clean_corpus_for
+
         clean = clean_corpus_for(args.workers, args.dask_address)
-        try:
-            get_ready_to_clean(worker_count(args.workers), args.dask_address, wait_for_api is not None)
-            if wait_for_api:
-                wait_for_api()
-            totals = clean(inputs=inputs, warehouse=args.warehouse, workers=args.workers, lock_held=True,
-                           **batch_options(args))
-        finally:
-            stop_early_pools()
+        if wait_for_api:
+            wait_for_api()
+        totals = clean(inputs=inputs, warehouse=args.warehouse, workers=args.workers, lock_held=True,
+                       **batch_options(args))
     print(format_summary(totals))
     return 0
 

@@ -170,14 +170,16 @@ def prefect_home(env: dict[str, str] | None = None) -> Path:
 
 
 @contextmanager
-def early_temporary_server() -> Iterator[Callable[[], None] | None]:
+def early_temporary_server(meanwhile: Callable[[], None] | None = None
+                           ) -> Iterator[Callable[[], None] | None]:
     """The temporary Prefect server a run without ``PREFECT_API_URL`` needs, started first thing.
 
     Prefect would start the same server when the flow begins, after its own imports: starting
     it before anything is imported lets its start-up (about 5 s) overlap ours.  Yields a
     function that waits for the server's health check (call it before the flow), or ``None``
     when no server was started here: with an API URL in the environment, a profile or a
-    settings file (or ephemeral mode off), Prefect does what it always does.
+    settings file (or ephemeral mode off), Prefect does what it always does.  ``meanwhile``
+    is called once the server is starting, before Prefect is imported.
     """
     process = api = None
     if "PREFECT_API_URL" not in os.environ and "prefect" not in sys.modules:
@@ -185,6 +187,8 @@ def early_temporary_server() -> Iterator[Callable[[], None] | None]:
         api, log = api_url(DEFAULT_HOST, port), prefect_home() / "temporary-server.log"
         process = start_temporary_server(DEFAULT_HOST, port, log)
     try:
+        if meanwhile is not None:
+            meanwhile()
         from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 
         settings = get_current_settings()

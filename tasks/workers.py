@@ -97,15 +97,16 @@ def run_alone(fn: Callable, args: tuple, timeout: float | None) -> Any:
 _early_pools: list[RespawningPool] = []
 
 
-def start_early_pool(workers: int) -> None:
+def start_early_pool(workers: int) -> RespawningPool:
     """Start a pool of ``workers`` whose workers load what cleaning needs, for the next run to take:
-    ``rinse run`` does this while Prefect's server starts, so a second's start-up per worker is
-    not paid by the first batches."""
+    ``rinse run`` does this before Prefect is imported, so a second's start-up per worker is not
+    paid by the first batches."""
     from tasks.clean import warm_up
 
     pool = RespawningPool(workers, initializer=warm_up)
     pool.start_workers()
     _early_pools.append(pool)
+    return pool
 
 
 def take_early_pool(workers: int) -> RespawningPool | None:

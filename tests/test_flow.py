@@ -119,6 +119,36 @@ def test_cli_run_prints_the_summary(prefect_harness, seeds_copy, tmp_path, capsy
     assert "files seen" in out and "documents written" in out and "lines removed" in out
 
 
+def test_cli_run_starts_its_first_batches_before_the_flow_and_writes_what_the_flow_alone_does(
+        prefect_harness, seeds_copy, tmp_path, monkeypatch, capsys):
+    import flows.clean_corpus
+
+    taken = []
+
+    def take(key):
+        start = take_run_start(key)
+        taken.append(len(start.started) if start else None)
+        return start
+
+    from tasks.run_plan import take_run_start
+    monkeypatch.setattr(flows.clean_corpus, "take_run_start", take)
+    cli_args = ["run", "--input", str(seeds_copy), "--warehouse", str(tmp_path / "cli"), "--workers", "2",
+                "--batch-files", "3"]
+    assert main(cli_args) == 0
+    run_flow(seeds_copy, tmp_path / "flow", workers=2, batch_files=3)
+    assert taken == [2, None]  # the CLI's flow took two started batches; the flow alone planned its own
+
+    def rows(wh, table, columns):
+        return sorted(tuple(row[c] for c in columns) for row in dataset_rows(wh, table))
+
+    for table, columns in (("documents", ("doc_id", "source_path", "text", "language", "title")),
+                           ("paragraphs", ("doc_id", "ordinal", "text")),
+                           ("removed", ("doc_id", "line_no", "text", "category", "rule"))):
+        assert rows(tmp_path / "cli", table, columns) == rows(tmp_path / "flow", table, columns)
+    assert main(cli_args) == 0  # again: the head start knows what the warehouse holds
+    assert "7 files seen, 0 documents written, 7 unchanged" in capsys.readouterr().out
+
+
 def one_error_line(capsys) -> str:
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
