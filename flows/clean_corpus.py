@@ -76,7 +76,7 @@ from tasks.warehouse import (
     ensure_tables,
     write_run,
 )
-from tasks.workers import RespawningPool, take_early_pool
+from tasks.workers import RespawningPool, prepare_cleaning, take_early_pool
 
 DASK_CONNECT_TIMEOUT = "10s"
 
@@ -155,7 +155,7 @@ def batch_pool(workers: int, several_batches: bool, dask_address: str | None = N
     if workers <= 1 or not several_batches:
         yield None
         return
-    pool = take_early_pool(workers) or RespawningPool(workers)
+    pool = take_early_pool(workers) or RespawningPool(workers, initializer=prepare_cleaning)
     try:
         yield pool
     finally:

@@ -163,9 +163,9 @@ def get_ready_to_clean(args: argparse.Namespace, workers: int) -> Callable[[], N
         return None
     if workers > 1:
         return lambda: start_cleaning(args, workers)
-    from tasks.clean import warm_up
+    from tasks.workers import prepare_cleaning
 
-    return warm_up
+    return prepare_cleaning
 
 
 def command_run(args: argparse.Namespace) -> int:

@@ -171,3 +171,17 @@ def test_an_early_pool_no_run_took_is_stopped():
     processes = _early_pools[0].processes()
     stop_early_pools()
     assert not _early_pools and not any(p.is_alive() for p in processes)
+
+
+def test_a_process_prepared_to_clean_collects_garbage_less_often() -> None:
+    import gc
+
+    from tasks.workers import GC_THRESHOLD, prepare_cleaning
+
+    threshold = gc.get_threshold()
+    try:
+        prepare_cleaning()
+        assert gc.get_threshold() == GC_THRESHOLD and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)

@@ -67,11 +67,14 @@ def test_a_plan_of_one_batch_starts_nothing(tmp_path):
 
 def test_a_run_start_is_taken_only_by_a_run_with_its_parameters(tmp_path):
     plan = seeds_plan(tmp_path)
-    key = run_key([tmp_path / "in"], tmp_path / "wh", 2, 32 * 2**20, 3, CleanConfig())
-    keep_run_start(RunStart(key, plan))
+
+    def key(workers: int) -> tuple:
+        return run_key([tmp_path / "in"], tmp_path / "wh", workers, 32 * 2**20, 3, CleanConfig())
+
+    keep_run_start(RunStart(key(2), plan))
     try:
-        assert take_run_start(run_key([tmp_path / "in"], tmp_path / "wh", 4, 32 * 2**20, 3, CleanConfig())) is None
-        assert take_run_start(key).plan is plan
-        assert take_run_start(key) is None
+        assert take_run_start(key(4)) is None
+        assert take_run_start(key(2)).plan is plan
+        assert take_run_start(key(2)) is None
     finally:
         drop_run_starts()
