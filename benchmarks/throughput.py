@@ -152,7 +152,9 @@ def run_core(corpus: Path, out_dir: Path) -> dict:
     sys.path.insert(0, str(REPO))
     from tasks.batch import process_batch
     from tasks.discover import batches, walk_root
+    from tasks.workers import prepare_cleaning
 
+    prepare_cleaning()  # as a worker process starts
     n_docs = 0
     for batch_no, refs in enumerate(batches(walk_root(str(corpus)))):
         summary = process_batch(refs, {}, str(out_dir), "bench", batch_no)
