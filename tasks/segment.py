@@ -199,6 +199,8 @@ def paragraph_spans(
 
 def span_text(lines: Sequence[Line], span: Sequence[int]) -> str:
     """The text of a paragraph made of the lines ``span``."""
+    if len(span) == 1:  # most paragraphs are one line: nothing to join
+        return lines[span[0]].text
     pieces = [lines[span[0]].text]
     for i, j in zip(span, span[1:], strict=False):
         pieces += [wrap_separator(lines[i].text, lines[j].text), lines[j].text]
