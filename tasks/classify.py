@@ -33,6 +33,8 @@ SENTENCE_END = re.compile(r"[.!?。！？…][\"'’”」』)）\]]*$")
 HEADLINE_BREAK = re.compile(r"[.!?。！？…:：;；,，、][\"'’”」』)）\]]*$")
 SENTENCE_MARK = re.compile(r"[.!?。！？][\"'’”」』)）]*(?:\s|$)|[。！？]")
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+# One Han character: a search stops at the first, where one of ``CJK`` would read the whole run.
+HAN_CHAR = re.compile("[" + lx.HAN + "]")
 WORD_OR_SYMBOL = re.compile(r"[\w']+|[^\w\s]", re.UNICODE)
 
 HINT_KINDS = (TITLE, HEADING, LIST_ITEM)
@@ -222,7 +224,8 @@ def caption_candidates(text: str) -> CaptionRules:
     english = chinese = ()
     if lx.could_be_english(text):
         english = CAPTIONS_EN_AFTER_STOP if text.endswith(lx.CAPTION_EN_STOPS) else CAPTIONS_EN
-    if lx.could_be_chinese(text) and CJK.search(text):  # every Chinese caption pattern spells a Han character
+    # Every Chinese caption pattern spells a Han character.
+    if lx.could_be_chinese(text) and HAN_CHAR.search(text):
         chinese = CAPTIONS_ZH_AFTER_STOP if text.endswith(lx.CAPTION_ZH_STOPS) else CAPTIONS_ZH
     return english + chinese
 
