@@ -209,8 +209,10 @@ def span_text(lines: Sequence[Line], span: Sequence[int]) -> str:
 
 def segment(lines: list[Line], labels: list[Label]) -> list[Paragraph]:
     """Kept lines to paragraphs: wrapped lines of one paragraph (same kind) are re-joined."""
-    kept = [label.kind not in (BLANK, DROP) for label in labels]
-    visible = [line if keep else Line(line.no, "") for line, keep in zip(lines, kept, strict=True)]
+    # Dropped lines are blanked; a line blank already is kept as it is (of a blank line, only the
+    # text is read).
+    visible = [Line(line.no, "") if line.text and label.kind in (BLANK, DROP) else line
+               for line, label in zip(lines, labels, strict=True)]
 
     def same_paragraph(i: int, j: int) -> bool:
         return labels[i].kind == labels[j].kind and labels[j].kind in JOINABLE_KINDS
