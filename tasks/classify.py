@@ -410,13 +410,15 @@ def dated_byline(text: str) -> tuple[str, None] | None:
 
 @dataclass
 class Units:
-    """The document as paragraph units (lists of line indices) with their text and verdicts."""
+    """The document as paragraph units (lists of line indices) with their text, the kind an upstream
+    stage gave them (``hints``) and verdicts."""
 
     lines: list[Line]
     spans: list[list[int]]
     repeated: Repeated = field(default_factory=dict)
     texts: list[str] = field(init=False)
     hits: list[Verdict | None] = field(init=False)
+    hints: list[str | None] = field(init=False)
     kinds: list[str] = field(init=False)
     verdicts: list[Verdict | None] = field(init=False)
 
@@ -427,7 +429,9 @@ class Units:
         if len(repeated) > MAX_REPEATED_SHARE * len(self.spans):
             for i in repeated:
                 self.hits[i] = None
-        self.kinds = [self.hinted_kind(i) or BODY for i in range(len(self.spans))]
+        first_hints = [self.lines[span[0]].hint for span in self.spans]
+        self.hints = [hint if hint in HINT_KINDS else None for hint in first_hints]
+        self.kinds = [hint or BODY for hint in self.hints]
         self.verdicts = [None] * len(self.spans)
 
     def repeated_hit(self, i: int) -> Verdict | None:
@@ -444,10 +448,6 @@ class Units:
         for i, verdict in enumerate(self.verdicts):
             if verdict and verdict.category == REPEATED:
                 self.kinds[i], self.verdicts[i] = BODY, None
-
-    def hinted_kind(self, i: int) -> str | None:
-        hint = self.lines[self.spans[i][0]].hint
-        return hint if hint in HINT_KINDS else None
 
     def drop(self, i: int, verdict: Verdict) -> None:
         self.kinds[i] = DROP
@@ -470,7 +470,7 @@ def read_top_furniture(units: Units) -> int:
     while k < len(units.spans):
         text = units.texts[k]
         verdict = units.hits[k] or section_label(text)
-        if verdict is None or units.hinted_kind(k) or dateline(text) or byline(text):
+        if verdict is None or units.hints[k] or dateline(text) or byline(text):
             break
         units.drop(k, verdict)
         k += 1
@@ -492,7 +492,7 @@ def title_slot(units: Units, k: int) -> str | None:
     following = units.next_unit(k)
     after_next = units.next_unit(following) if following is not None else None
     next_text = units.texts[following] if following is not None else ""
-    if units.hinted_kind(k) == TITLE:
+    if units.hints[k] == TITLE:
         return TITLE
     if dateline(text):
         # Two dates on top: the first is a headline (the header reads headline, dateline) unless it
@@ -538,7 +538,7 @@ def read_header(units: Units, meta: Metadata) -> int:
             meta.byline = meta.byline or author[0]
             meta.source = meta.source or author[1]
             units.drop(k, Verdict("byline", "byline.header"))
-        elif units.hits[k] and not units.hinted_kind(k):
+        elif units.hits[k] and not units.hints[k]:
             units.drop(k, units.hits[k])
         else:
             break
@@ -570,7 +570,7 @@ def read_body(units: Units, start: int, meta: Metadata) -> None:
         verdict = units.hits[i]
         if verdict is None or (is_prose(units.texts[i]) and verdict.rule not in STRONG_RULES):
             continue
-        if units.hinted_kind(i) and verdict.category in ("photo_caption", "related_link"):
+        if units.hints[i] and verdict.category in ("photo_caption", "related_link"):
             continue
         units.drop(i, verdict)
         source = lx.SOURCE_LINE.match(units.texts[i])
