@@ -150,6 +150,15 @@ def has_email(text: str) -> bool:
     return "@" in text and lx.EMAIL.search(text) is not None
 
 
+def has_phone(text: str) -> bool:
+    """A phone number in ``text`` (looked for only where ``PHONE_DIGITS`` are).
+
+    >>> has_phone("Tips: (021) 5555-0134"), has_phone("Updated 2024-03-05 10:30")
+    (True, False)
+    """
+    return lx.PHONE_DIGITS.search(text) is not None and lx.PHONE.search(text) is not None
+
+
 def hotline(text: str) -> Verdict | None:
     """A tip line / newsroom contact: contact words and a phone number or e-mail address.
 
@@ -161,7 +170,7 @@ def hotline(text: str) -> Verdict | None:
     if SENTENCE_END.search(text) and not email or lx.REPORTED_SPEECH.search(text):
         return None
     # The number first: contact words ("call", "tel") are common, numbers rarer and quicker to find.
-    if (lx.PHONE.search(text) or email) and lx.HOTLINE_WORDS.search(text):
+    if (has_phone(text) or email) and lx.HOTLINE_WORDS.search(text):
         return Verdict("hotline", "hotline.lexicon")
     if CONTACT_LINE.match(text) and not dateline(text):
         return Verdict("hotline", "hotline.contact_shape")

@@ -176,6 +176,9 @@ SEPARATORS = re.compile(r"[\s|｜丨/／·•,，、:：>»›＞\-–—]+")
 PHONE = re.compile(
     r"(?:\+?\d{1,3}[\s-]?)?(?:\(\d{2,4}\)|\d{2,4})[\s-]?\d{3,4}[\s-]?\d{3,4}|(?<!\d)\d{4}\s\d{4}(?!\d)"
 )
+# Every number PHONE finds holds two runs of three digits at most a space or hyphen apart (the last
+# two digit groups): a quick test that dates and times ("2024-03-05", "10:30") fail.
+PHONE_DIGITS = re.compile(r"\d{3}[\s-]?\d{3}")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 # --- share widgets -------------------------------------------------------------------

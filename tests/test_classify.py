@@ -25,6 +25,7 @@ from tasks.classify import (
     dated_byline,
     dateline,
     find_date,
+    has_phone,
     headline_shaped,
     is_cjk,
     removed_lines,
@@ -345,6 +346,15 @@ def test_every_contact_has_a_contact_mark() -> None:
     for text in eval_lines():
         if any(shape.search(text) for shape in contact_shapes):
             assert CONTACT_MARK.search(text), text
+
+
+def test_has_phone_finds_what_the_phone_pattern_finds() -> None:
+    phones = 0
+    for text in ["Tips: (021) 5555-0134", "热线 6536 3311", "+44 20 7946 0958", *eval_lines()]:
+        found = lx.PHONE.search(text) is not None
+        phones += found
+        assert has_phone(text) == found, text
+    assert phones > 3
 
 
 SHARE_LINES = ["分享到朋友圈", "Share | Tweet | Email", "分享到微博 | Twitter | Email", "Print this", "+1"]
