@@ -43,6 +43,9 @@ MIN_DOCS = 5
 MIN_SEEN = 3
 MIN_SHARE = 0.5
 SITE_PREFIX = "site:"
+# The line hash, fed nothing yet: each line is hashed by a copy of it (a third quicker than a new
+# hasher, whose parameters are parsed on every call).
+UNFED_HASHER = hashlib.blake2b(digest_size=8)
 
 Repeated = Mapping[int, tuple[int, int]]
 
@@ -90,8 +93,9 @@ def line_key(text: str) -> int:
     >>> line_key("  Read\tMORE\u3000 now ") == line_key("read more now")
     True
     """
-    folded = " ".join(text.split()).casefold()
-    return int.from_bytes(hashlib.blake2b(folded.encode(), digest_size=8).digest(), "big", signed=True)
+    hasher = UNFED_HASHER.copy()
+    hasher.update(" ".join(text.split()).casefold().encode())
+    return int.from_bytes(hasher.digest(), "big", signed=True)
 
 
 def document_keys(texts: Iterable[str]) -> frozenset[int]:
