@@ -173,9 +173,11 @@ def paragraph_spans(
     In a ``wrapped`` document, line ``j`` joins the paragraph of line ``j - 1`` when both are
     in one block, ``j`` is not indented, the wrap test holds and ``same_paragraph(j - 1, j)``.
     """
-    widths = block_widths(lines) if wrapped else [None] * len(lines)
+    if not wrapped:  # no width to wrap at: no line continues another
+        return [[j] for j, line in enumerate(lines) if line.text]
+    widths = block_widths(lines)
     # A short block tells little about the width; Chinese, which wraps anywhere, is held to the document's.
-    text_width = (wrap_width(lines) or 0) if wrapped else 0
+    text_width = wrap_width(lines) or 0
     spans: list[list[int]] = []
     for j, line in enumerate(lines):
         if not line.text:
