@@ -631,14 +631,14 @@ def mark_headings(units: Units, start: int) -> None:
 
 def is_heading(units: Units, i: int, kept_before: str | None) -> bool:
     """Unit ``i`` is a short standalone body line after a kept body unit and before a longer one."""
-    text = units.texts[i]
-    if units.kinds[i] != BODY or len(units.spans[i]) > 1 or not headline_shaped(text):
+    text, following = units.texts[i], units.texts[i + 1]
+    # Its place first (a few comparisons), then its shape (regex searches).
+    standalone = units.kinds[i] == BODY and len(units.spans[i]) == 1
+    between_body = kept_before in (BODY, HEADING) and units.kinds[i + 1] == BODY
+    if not (standalone and between_body and len(following) > len(text)) or not headline_shaped(text):
         return False
     short = len(text) <= MAX_CJK_HEADING if is_cjk(text) else len(text.split()) <= MAX_HEADING_WORDS
-    following = units.texts[i + 1]
-    between_body = kept_before in (BODY, HEADING) and units.kinds[i + 1] == BODY
-    ends_sentence = SENTENCE_END.search(following) is not None
-    return short and between_body and ends_sentence and len(following) > len(text)
+    return short and SENTENCE_END.search(following) is not None
 
 
 def classify(lines: list[Line], repeated: Repeated | None = None) -> tuple[list[Label], Metadata]:
