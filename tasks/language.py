@@ -10,7 +10,8 @@ the language of its document.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -130,17 +131,22 @@ def han_script(text: str) -> str:
     return "Hant" if traditional and traditional > changed_chars(han, "s2t") else "Hans"
 
 
-def classify_alphabetic(text: str, script: str, letters: int) -> tuple[str, str, bool]:
+Words = Callable[[], list[str]]
+
+
+def classify_alphabetic(text: str, script: str, letters: int, words: Words | None = None
+                        ) -> tuple[str, str, bool]:
     """py3langid's language for alphabetic text; unsure when short or improbable.
 
     Latin text that plainly reads as English is English without asking the model (the model
-    costs more than the rest of the cleaning of an English paragraph).
+    costs more than the rest of the cleaning of an English paragraph); ``words``, when given,
+    tells ``ascii_words(text)`` quicker.
     """
     if letters <= 0:
         return (*UNDETERMINED, False)
     if letters < MIN_LETTERS:
         return "und", script, False
-    if script == "Latn" and reads_as_english(text):
+    if script == "Latn" and english_words(words() if words else ascii_words(text)):
         return "en", script, True
     lang, probability = _identifier().classify(text)
     if probability < MIN_PROBABILITY:
@@ -212,18 +218,20 @@ def cjk_language(sample: str, han: int, kana: int, hangul: int, han_variant: boo
     return "zh", han_script(sample) if han_variant else "Hani", True
 
 
-def identify_with_confidence(text: str, han_variant: bool = True) -> tuple[str, str, bool]:
+def identify_with_confidence(text: str, han_variant: bool = True, sample_words: Words | None = None
+                             ) -> tuple[str, str, bool]:
     """(language, script, sure) of one text; ``han_variant=False`` skips telling ``Hans`` from
-    ``Hant`` (two OpenCC conversions) when only the language is wanted."""
+    ``Hant`` (two OpenCC conversions) when only the language is wanted; ``sample_words``, when
+    given, tells the ``ascii_words`` of the text quicker."""
     sample = text[:SAMPLE_CHARS]
     if sample.isascii():
-        return classify_alphabetic(sample, "Latn", ascii_letters(sample))
+        return classify_alphabetic(sample, "Latn", ascii_letters(sample), sample_words)
     han, kana, hangul = cjk_counts(sample)
     cjk = han + kana + hangul
     if mostly_cjk(sample, cjk):
         return cjk_language(sample, han, kana, hangul, han_variant)
     script, letters = script_and_letters(sample, cjk)
-    lang, script, sure = classify_alphabetic(sample, script, letters)
+    lang, script, sure = classify_alphabetic(sample, script, letters, sample_words)
     if lang in CJK_LANGUAGES and cjk >= MIN_HAN:  # e.g. a Chinese article full of code
         return cjk_language(sample, han, kana, hangul, han_variant)
     return lang, script, sure
@@ -243,11 +251,15 @@ def identify(text: str) -> tuple[str, str]:
 def identify_document(paragraphs: list[Paragraph]) -> tuple[str, str]:
     """Language and script of a document; sets each paragraph's language too.
 
-    A paragraph too short to tell takes the document's language.
+    A paragraph too short to tell takes the document's language.  The words of each paragraph
+    are split once, when first wanted, for the document's sample and for the paragraph.
     """
-    doc_lang, doc_script = identify("\n".join(p.text for p in paragraphs))
-    for p in paragraphs:
-        if doc_lang == "en" and english_paragraph(p.text):
+    texts = [p.text for p in paragraphs]
+    words = cache(lambda: [ascii_words(text) for text in texts])
+    doc_lang, doc_script, _ = identify_with_confidence(
+        "\n".join(texts), sample_words=lambda: sample_words(texts, words()))
+    for i, p in enumerate(paragraphs):
+        if doc_lang == "en" and english_paragraph(p.text, words()[i]):
             p.language = "en"
             continue
         lang, _, sure = identify_with_confidence(p.text, han_variant=False)
@@ -255,13 +267,35 @@ def identify_document(paragraphs: list[Paragraph]) -> tuple[str, str]:
     return doc_lang, doc_script
 
 
-def english_paragraph(text: str) -> bool:
-    """In an English document, a paragraph that reads as English or is English in context.
+def sample_words(texts: list[str], words: list[list[str]]) -> list[str]:
+    """``ascii_words("\\n".join(texts))`` from the ``ascii_words`` of each of ``texts``: the words
+    of the texts the sample covers whole, then those of the head of the one it cuts (a line break
+    splits words as a space does, so no word spans two texts).
+
+    >>> texts = ["Rates rose.", "The Fed's chair said so"]
+    >>> sample_words(texts, list(map(ascii_words, texts))) == ascii_words("\\n".join(texts))
+    True
+    """
+    head: list[str] = []
+    room = SAMPLE_CHARS
+    for text, text_words in zip(texts, words, strict=True):
+        if room <= 0:
+            break
+        if len(text) > room:
+            return head + ascii_words(text[:room])
+        head += text_words
+        room -= len(text) + 1
+    return head
+
+
+def english_paragraph(text: str, words: list[str] | None = None) -> bool:
+    """In an English document, a paragraph that reads as English or is English in context;
+    ``words`` are its ``ascii_words`` when already split.
 
     >>> english_paragraph("Die Welt, 12 May"), english_paragraph("Los vecinos piden más autobuses")
     (True, False)
     """
-    words = ascii_words(text)
+    words = ascii_words(text) if words is None else words
     return english_words(words) or english_in_context(text, words)
 
 
@@ -292,17 +326,12 @@ def ascii_words(text: str) -> list[str]:
 
 def english_words(words: list[str]) -> bool:
     """Plenty of English function words among ``words`` (a shortcut past the model for most
-    English paragraphs)."""
-    hits = sum(map(ENGLISH_FUNCTION_WORDS.__contains__, words))
-    return hits >= 3 and hits * 5 >= len(words)
+    English paragraphs).
 
-
-def reads_as_english(text: str) -> bool:
-    """Plenty of English function words in ``text``.
-
-    >>> reads_as_english("The mayor said that the plan was approved by the council.")
+    >>> english_words(ascii_words("The mayor said that the plan was approved by the council."))
     True
-    >>> reads_as_english("Der Bürgermeister sagte, dass der Plan vom Rat genehmigt wurde.")
+    >>> english_words(ascii_words("Der Bürgermeister sagte, dass der Plan vom Rat genehmigt wurde."))
     False
     """
-    return english_words(ascii_words(text))
+    hits = sum(map(ENGLISH_FUNCTION_WORDS.__contains__, words))
+    return hits >= 3 and hits * 5 >= len(words)

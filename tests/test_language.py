@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from eval_lines import eval_lines
 
 from tasks.language import (
     HAN,
     LETTER,
+    SAMPLE_CHARS,
     alphabet,
     ascii_letters,
     ascii_words,
@@ -19,6 +21,7 @@ from tasks.language import (
     identify,
     identify_document,
     mostly_cjk,
+    sample_words,
     script_and_letters,
     to_simplified,
 )
@@ -153,3 +156,15 @@ def test_english_paragraph() -> None:
     assert english_paragraph("Photo: Reuters / Jane Doe")
     assert not english_paragraph("Der Bürgermeister sagte, dass der Plan vom Rat genehmigt wurde.")
     assert not english_paragraph("国家统计局今天发布数据")
+
+
+def test_sample_words_are_the_words_of_the_joined_sample() -> None:
+    lines = list(eval_lines())
+    assert len(lines) > 1000
+    documents = [lines[start:start + 40] for start in range(0, len(lines), 40)]
+    # Paragraphs that end exactly at, one short of and one past the end of the sample.
+    documents += [["x " * (SAMPLE_CHARS // 2 - 1) + length * "y", "the end"] for length in range(4)]
+    documents += [["Rates", "é" * SAMPLE_CHARS, "rose"], [], [""], ["", "İstanbul"]]
+    for texts in documents:
+        words = [ascii_words(text) for text in texts]
+        assert sample_words(texts, words) == ascii_words("\n".join(texts)), texts
