@@ -8,8 +8,13 @@ import pytest
 from eval_lines import eval_lines
 
 from tasks.language import (
+    ANY_ALPHABET,
     HAN,
+    HANGUL,
+    KANA,
     LETTER,
+    NOT_ALPHABET,
+    NOT_CJK,
     SAMPLE_CHARS,
     alphabet,
     ascii_letters,
@@ -20,6 +25,7 @@ from tasks.language import (
     han_script,
     identify,
     identify_document,
+    may_match,
     mostly_cjk,
     sample_words,
     script_and_letters,
@@ -168,3 +174,16 @@ def test_sample_words_are_the_words_of_the_joined_sample() -> None:
     for texts in documents:
         words = [ascii_words(text) for text in texts]
         assert sample_words(texts, words) == ascii_words("\n".join(texts)), texts
+
+
+@pytest.mark.parametrize(
+    ("unmatched_blocks", "patterns"), [(NOT_CJK, (HAN, KANA, HANGUL)), (NOT_ALPHABET, (ANY_ALPHABET,))]
+)
+def test_may_match_rules_out_only_texts_the_patterns_miss(unmatched_blocks: bytes, patterns: tuple) -> None:
+    ruled_out = [chr(cp) for cp in range(0x10000) if not may_match(chr(cp), unmatched_blocks)]
+    assert not any(pattern.search("".join(ruled_out)) for pattern in patterns)
+    assert all(may_match(chr(cp), unmatched_blocks) for cp in range(0x10000, 0x110000, 0xFF))
+    for line in eval_lines():
+        if not may_match(line, unmatched_blocks):
+            assert not any(pattern.search(line) for pattern in patterns), line
+    assert may_match("新华社 Xinhua", NOT_CJK) and not may_match("Xi’s “café”", NOT_CJK)
