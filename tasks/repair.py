@@ -34,6 +34,12 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
     normalization=None,
     explain=True,
 )
+# The steps after the encoding fix in each pass of ``ftfy.fix_and_explain``, in its order, that
+# ``FTFY_CONFIG`` turns on.
+FTFY_FIXERS = tuple(ftfy.FIXERS[name] for name in (
+    "fix_c1_controls", "fix_latin_ligatures", "fix_character_width", "uncurl_quotes", "fix_line_breaks",
+    "fix_surrogates", "remove_terminal_escapes", "remove_control_chars",
+) if getattr(FTFY_CONFIG, name))
 CODEC_NAMES = {"sloppy-windows-1252": "cp1252", "windows-1252": "cp1252", "utf-8-variants": "utf-8"}
 FTFY_STEP_NAMES = {
     "fix_c1_controls": "c1_controls",
@@ -104,12 +110,24 @@ def mojibake_names(explanation: list) -> list[str]:
     return names
 
 
+def fix_and_explain(line: str) -> tuple[str, list]:
+    """``ftfy.fix_and_explain(line, config=FTFY_CONFIG)``, in one of its passes when that pass
+    changes the line only by fixing its encoding (as for most mojibake): the next pass would start
+    from text that ftfy's encoding fix has settled, so it would change nothing, and would only add
+    again the steps of the encoding fix's last, text-keeping round (e.g. ``transcode
+    fix_c1_controls`` of C1 controls that cp1252 lacks), whose repair names are listed already."""
+    fixed, explanation = ftfy.fix_encoding_and_explain(line, FTFY_CONFIG)
+    if any(fixer(fixed) != fixed for fixer in FTFY_FIXERS):
+        return ftfy.fix_and_explain(line, config=FTFY_CONFIG)
+    return fixed, explanation
+
+
 def fix_with_ftfy(line: str) -> tuple[str, list[str]]:
-    """ftfy's encoding repair, only for lines its badness heuristic flags (or with C1 controls);
+    """ftfy's encoding repair, only for lines with C1 controls or that its badness heuristic flags;
     lines made only of the characters of clean text are not even shown to the heuristic."""
-    if not FTFY_SUSPECT.search(line) or not (is_bad(line) or C1_CONTROL.search(line)):
+    if not FTFY_SUSPECT.search(line) or not (C1_CONTROL.search(line) or is_bad(line)):
         return line, []
-    fixed, explanation = ftfy.fix_and_explain(line, config=FTFY_CONFIG)
+    fixed, explanation = fix_and_explain(line)
     return fixed, mojibake_names(explanation or []) if fixed != line else []
 
 

@@ -7,13 +7,24 @@ import json
 import sys
 from pathlib import Path
 
+import ftfy
 import pytest
+from eval_lines import eval_lines
 from ftfy.badness import BADNESS_RE
 
 from tasks.decode import decode_bytes, sniff_format, unwrap
 from tasks.model import Line, RejectError
 from tasks.mojibake import LEGACY_MISREAD, UTF8_AS_WESTERN, UTF8_MISREAD, fix_cjk_mojibake, misread_families
-from tasks.repair import FTFY_SUSPECT, needs_repair, repair_lines, repair_pass, repair_text
+from tasks.repair import (
+    FTFY_CONFIG,
+    FTFY_SUSPECT,
+    fix_and_explain,
+    mojibake_names,
+    needs_repair,
+    repair_lines,
+    repair_pass,
+    repair_text,
+)
 
 DEV_CASES = Path(__file__).parents[2] / "shared" / "eval" / "textset-dev" / "cases"
 
@@ -351,3 +362,16 @@ def test_an_html_page_in_utf8_read_as_cp1252_is_repaired_before_extraction() -> 
     assert "".join(p.text for p in doc.paragraphs if p.kind == "body") == (
         "議員週二宣布機場擴建方案，不少市民對此表示關注，預計工程將於明年完成。教育局表示將盡快公布細節。")
     assert doc.metadata.published_date.isoformat() == "2021-09-12"
+
+
+def test_fix_and_explain_is_ftfys_own() -> None:
+    lines = [line for line in eval_lines() if not line.isascii()]
+    mojibake = [line.encode("utf-8").decode(codec, "replace") for line in lines
+                for codec in ("sloppy-windows-1252", "latin-1")]
+    damaged = mojibake + [line + "\x81 ﬁ\x1b[0m\x07" for line in mojibake[::7]] + ["\x81Ã©", "Ã\x81"]
+    assert len(damaged) > 1000
+    for line in lines + damaged:
+        fixed, explanation = fix_and_explain(line)
+        expected, expected_explanation = ftfy.fix_and_explain(line, config=FTFY_CONFIG)
+        assert fixed == expected, line
+        assert set(mojibake_names(explanation)) == set(mojibake_names(expected_explanation)), line
