@@ -79,6 +79,9 @@ from tasks.warehouse import (
 from tasks.workers import RespawningPool, prepare_cleaning, take_early_pool
 
 DASK_CONNECT_TIMEOUT = "10s"
+# The line counts are saved again once this many times the last save's duration has passed (so
+# saving takes at most a twentieth of the flow's process).
+SAVE_SPACING = 20
 
 
 @dataclass
@@ -210,6 +213,7 @@ def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREH
             while pending:
                 committer.commit_next(pending)
         committer.reclean_orphaned_duplicates(plan.staging, config)
+        committer.save_line_counts(at_end=True)
         remove_tree(wh / STAGING)
         found_drifts = drifts(totals.rates(), earlier_rates(wh))
         write_run(wh, totals.runs_row(plan.started, {
@@ -268,9 +272,26 @@ class Committer:
     failed_batches: list[str] = field(default_factory=list)
     last_batch_no: int = -1
     started: float = field(default_factory=time.monotonic)
+    counts_unsaved: bool = False
+    counts_saved_at: float = field(default_factory=time.monotonic)
+    counts_save_seconds: float = 0.0
 
     def seconds(self) -> float:
         return time.monotonic() - self.started
+
+    def save_line_counts(self, at_end: bool = False) -> None:
+        """Save what the run has learnt (``line_stats``) once the time since the last save is
+        ``SAVE_SPACING`` times what that save took, and at the end of the run: the table grows
+        with the corpus, so saving it after every commit would cost more and more; a killed run
+        loses what it learnt since the last save."""
+        now = time.monotonic()
+        if not self.counts_unsaved or (not at_end and
+                                       now - self.counts_saved_at < SAVE_SPACING * self.counts_save_seconds):
+            return
+        line_stats.save(self.wh, self.line_counts)
+        self.counts_saved_at = time.monotonic()
+        self.counts_save_seconds = self.counts_saved_at - now
+        self.counts_unsaved = False
 
     def commit_next(self, pending: deque) -> None:
         """Wait for the oldest pending batch and commit it."""
@@ -290,9 +311,10 @@ class Committer:
         part_name = f"part-{self.totals.run_id}-{batch.batch_no:06d}.parquet"
         committed = commit_batch(self.wh, self.index, batch.staged, part_name)
         self.totals.add(refs, batch, committed)
-        if batch.line_counts.sources:  # saved with each commit, so a killed run keeps what it learnt
+        if batch.line_counts.sources:
             self.line_counts.merge(batch.line_counts)
-            line_stats.save(self.wh, self.line_counts)
+            self.counts_unsaved = True
+            self.save_line_counts()
         self.duplicate_refs.update((r.rel_path, r) for r in refs if self.index.is_duplicate(r.rel_path))
         done = progress_percent(self.totals.input_bytes_done, self.totals.files_seen, self.input_bytes,
                                 self.input_files)

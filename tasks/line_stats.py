@@ -176,7 +176,7 @@ class LineStats:
         sources: list[str] = []
         hashes: list[int | None] = []
         counts: list[int] = []
-        for source, stats in sorted(self.sources.items()):  # built by columns: it is saved after each commit
+        for source, stats in sorted(self.sources.items()):  # built by columns: it is saved during runs
             sources += [source] * (len(stats.seen) + 1)
             hashes.append(None)
             hashes += stats.seen.keys()
@@ -212,7 +212,7 @@ def load(warehouse: Path) -> LineStats:
 def save(warehouse: Path, stats: LineStats) -> Path:
     """Replace the state table with ``stats`` (atomically: a reader sees the old file or the new).
 
-    It is saved after each commit: the random line hashes are not dictionary-encoded (no
+    It is saved during runs: the random line hashes are not dictionary-encoded (no
     dictionary would fit them; trying took two thirds of the write).
     """
     table = stats.to_table()

@@ -195,3 +195,17 @@ def test_shared_seeds_match_the_expected_output(prefect_harness, tmp_path):
     spec.loader.exec_module(check_seeds)
     run_flow(SHARED / "seeds", tmp_path / "wh", workers=1)
     assert check_seeds.main(str(tmp_path / "wh")) == 0
+
+
+def test_line_counts_are_saved_when_saving_is_cheap_enough_and_at_the_end(tmp_path):
+    from flows.clean_corpus import Committer, RunTotals
+    from tasks import line_stats
+
+    committer = Committer(tmp_path, None, RunTotals("r"), None, None, 0, 0, tmp_path / "staging")
+    committer.line_counts.add_document("harbor", [1, 2])
+    committer.counts_unsaved = True
+    committer.counts_save_seconds = 3600.0  # the last save took an hour: the next one waits
+    committer.save_line_counts()
+    assert not line_stats.stats_file(tmp_path).exists()
+    committer.save_line_counts(at_end=True)
+    assert line_stats.load(tmp_path) == committer.line_counts and not committer.counts_unsaved
