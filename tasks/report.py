@@ -6,8 +6,9 @@ runs' rates); ``flows/clean_corpus.py`` turns their results into Prefect artifac
 
 from __future__ import annotations
 
+import heapq
 import statistics
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -57,13 +58,12 @@ def top_lines_per_category(lines: Counter, n: int) -> Counter:
     >>> top_lines_per_category(Counter({('a', 'x'): 1, ('a', 'y'): 3, ('b', 'z'): 2}), 1)
     Counter({('a', 'y'): 3, ('b', 'z'): 2})
     """
-    kept: Counter = Counter()
-    per_category: Counter = Counter()
-    for (category, text), count in sorted(lines.items(), key=lambda kv: (kv[0][0], -kv[1], kv[0][1])):
-        if per_category[category] < n:
-            per_category[category] += 1
-            kept[category, text] = count
-    return kept
+    by_category: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for (category, text), count in lines.items():
+        by_category[category].append((-count, text))
+    # a partial sort per category: a commit brings thousands of distinct lines for a few hundred kept
+    return Counter({(category, text): -negated for category, ranked in by_category.items()
+                    for negated, text in heapq.nsmallest(n, ranked)})
 
 
 def commit_figures(tables: dict[str, pa.Table]) -> Figures:
