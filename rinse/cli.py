@@ -143,17 +143,20 @@ def batch_options(args: argparse.Namespace) -> dict:
 def start_cleaning(args: argparse.Namespace, workers: int) -> None:
     """Start the worker processes now, each loading the language model and OpenCC's tables, and
     hand them the run's first batches (``tasks.run_plan``): they clean while this process imports
-    Prefect and the flow run is created, and the flow takes over those batches."""
+    Prefect and the flow run is created, and the flow takes over those batches.  The workers
+    start first: their start-up overlaps this process's imports and walks of the input."""
+    from tasks.workers import start_early_pool
+
+    pool = start_early_pool(workers)
     from tasks.clean import CleanConfig
     from tasks.run_plan import keep_run_start, plan_run, run_key, start_head
-    from tasks.workers import start_early_pool
 
     roots, wh = input_roots(args.input or [DEFAULT_INPUT]), location(args.warehouse)
     options = batch_options(args)
     config = CleanConfig(max_bytes=options["max_file_bytes"])
     plan = plan_run(roots, wh, workers, options["batch_bytes"], options["batch_files"])
     key = run_key(roots, wh, workers, options["batch_bytes"], options["batch_files"], config)
-    keep_run_start(start_head(key, plan, start_early_pool(workers), workers, config))
+    keep_run_start(start_head(key, plan, pool, workers, config))
 
 
 def get_ready_to_clean(args: argparse.Namespace, workers: int) -> Callable[[], None] | None:
