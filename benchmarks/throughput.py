@@ -305,7 +305,7 @@ def failure_note(what: str, measured: Measured) -> str:
 
 def run_rinse(name: str, corpus: Path, work: Path, workers: int) -> Result:
     warehouse = work / "warehouse"
-    cmd = [sys.executable, "-c", "import sys; from rinse.cli import main; sys.exit(main())",
+    cmd = [sys.executable, "-c", "from rinse.cli import entry_point; entry_point()",  # what `rinse` runs
            "run", "--input", str(corpus), "--warehouse", str(warehouse), "--workers", str(workers)]
     measured = measure(cmd, work, env={**os.environ, "PYTHONPATH": str(REPO)})
     if measured.returncode:

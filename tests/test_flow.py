@@ -209,3 +209,17 @@ def test_line_counts_are_saved_when_saving_is_cheap_enough_and_at_the_end(tmp_pa
     assert not line_stats.stats_file(tmp_path).exists()
     committer.save_line_counts(at_end=True)
     assert line_stats.load(tmp_path) == committer.line_counts and not committer.counts_unsaved
+
+
+def test_the_rinse_command_exits_with_mains_code_and_no_last_collection(monkeypatch):
+    import gc
+
+    import rinse.cli
+
+    monkeypatch.setattr(rinse.cli, "main", lambda: 3)
+    try:
+        with pytest.raises(SystemExit) as exited:
+            rinse.cli.entry_point()
+        assert exited.value.code == 3 and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
