@@ -37,12 +37,16 @@ def stop_pool(pool: ProcessPoolExecutor, grace: float = WORKER_EXIT_SECONDS) -> 
     """Shut ``pool`` down; idle workers exit at once, one still busy after ``grace`` seconds (stuck
     on a timed-out batch) is terminated, and each is waited for."""
     processes = pool_processes(pool)
+    reaper = pool._executor_manager_thread  # noqa: SLF001 (the pool's thread, which reaps its workers too)
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.join(grace)
         if process.is_alive():
             process.terminate()
             process.join(WORKER_EXIT_SECONDS)
+    if reaper is not None:
+        # a worker this thread reaps first looks alive here until the reaper notes its exit code
+        reaper.join(WORKER_EXIT_SECONDS)
 
 
 class RespawningPool(Executor):

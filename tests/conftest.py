@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -52,3 +53,11 @@ def corpus(tmp_path: Path) -> Path:
     (root / "empty.txt").write_bytes(b"")
     (root / ".hidden.txt").write_text("not input\n", encoding="utf-8")
     return root
+
+
+@pytest.fixture(autouse=True)
+def unfrozen_gc():
+    """``rinse run`` freezes what its process holds (to clean, or to exit): a test that ran it in
+    this process leaves the test process as it was, so its objects are collected again."""
+    yield
+    gc.unfreeze()
