@@ -200,7 +200,7 @@ def clean_corpus(inputs: list[str] | None = None, warehouse: str = DEFAULT_WAREH
                                             description=f"share of the {plan.n_files} input files committed")
         committer = Committer(wh, plan.index, totals, logger, progress, plan.n_files, plan.n_bytes,
                               plan.staging, plan.line_counts)
-        with batch_pool(workers, len(plan.head) > 1, dask_address) as pool:
+        with batch_pool(workers, plan.several_batches, dask_address) as pool:
             pending: deque = deque()
             for batch_no, refs in enumerate(plan.all_batches()):
                 args, batch_executor = start.batch(batch_no, refs, config, committer.line_counts, pool)

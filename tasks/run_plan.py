@@ -79,6 +79,12 @@ class RunPlan:
     def all_batches(self) -> Iterator[list[FileRef]]:
         return itertools.chain(self.head, self.rest)
 
+    @property
+    def several_batches(self) -> bool:
+        """Whether the input makes more than one batch (a single batch is cleaned in the flow's
+        process: starting worker processes would cost more than it saves)."""
+        return len(self.head) > 1
+
     def batch_args(self, batch_no: int, refs: list[FileRef], config: CleanConfig,
                    line_counts: line_stats.LineStats) -> BatchArgs:
         """``process_batch``'s arguments for batch ``batch_no``; ``line_counts`` is what the run has
@@ -144,9 +150,9 @@ class RunStart:
 
 def start_head(key: tuple, plan: RunPlan, pool: Executor, workers: int, config: CleanConfig) -> RunStart:
     """Submit the plan's first ``workers`` batches to ``pool`` now (only a plan of several batches
-    is cleaned by a pool at all; one batch is cleaned in the flow's process)."""
+    is cleaned by a pool at all)."""
     start = RunStart(key, plan, pool)
-    if len(plan.head) > 1:
+    if plan.several_batches:
         for batch_no, refs in enumerate(plan.head[:workers]):
             args = plan.batch_args(batch_no, refs, config, plan.line_counts)
             start.started[batch_no] = (args, pool.submit(process_batch, *args))
