@@ -189,6 +189,16 @@ def clean_or_reject(ref: FileRef, data: bytes, sha: str, config: CleanConfig, pr
         return reject_row(ref, sha, "error", one_line(exc), run_id, now)
 
 
+def changed_lines(before: Repeated, now: Repeated) -> set[int]:
+    """The line hashes whose evidence differs between ``before`` and ``now`` (a document holding none
+    of them is cleaned the same with either).
+
+    >>> sorted(changed_lines({1: (3, 5), 2: (3, 5)}, {1: (3, 5), 2: (4, 6), 3: (3, 6)}))
+    [2, 3]
+    """
+    return {key for key in before.keys() | now.keys() if before.get(key) != now.get(key)}
+
+
 Cleaner = Callable[[FileRef, bytes, str, LineStats, Mapping[str, Repeated]], CleanDocument | dict]
 
 
@@ -205,11 +215,14 @@ def learn_repeated(cleaned: list[tuple[FileRef, str, bytes, CleanDocument]], pri
     learnt.merge(prior)
     learnt.merge(counts)
     learnt_sites = learnt.sites_repeated()
+    changed: dict[tuple[str, str | None], set[int]] = {}  # per folder and site: their documents share it
     out = []
     for ref, sha, data, doc in cleaned:
-        before = prior.repeated_for(ref.rel_path, doc.metadata.site)
-        now = learnt.repeated_for(ref.rel_path, doc.metadata.site)
-        if any(before.get(key) != now.get(key) for key in doc.line_keys):
+        source = source_of(ref.rel_path), doc.metadata.site
+        if source not in changed:
+            changed[source] = changed_lines(prior.repeated_for(ref.rel_path, doc.metadata.site),
+                                            learnt.repeated_for(ref.rel_path, doc.metadata.site))
+        if not changed[source].isdisjoint(doc.line_keys):
             out.append((ref, sha, clean(ref, data, sha, learnt, learnt_sites)))
         else:
             out.append((ref, sha, doc))

@@ -213,11 +213,14 @@ def decode_leniently(data: bytes, encoding: str) -> str | None:
 
 def looks_western(data: bytes) -> bool:
     """Mostly ASCII with a few high bytes that read as Western punctuation or letters in cp1252."""
+    high = count_high_bytes(data)  # the runs' total length, counted without listing the runs
+    if not high or high * 5 > len(data):
+        return False
     runs = HIGH_BYTE.findall(data)
     lengths = list(map(len, runs))
-    high, singles = sum(lengths), lengths.count(1)
+    singles = lengths.count(1)
     long_runs = len(lengths) - singles - lengths.count(2)
-    if not high or high * 5 > len(data) or singles * 2 < len(runs) or long_runs * 10 > len(runs):
+    if singles * 2 < len(runs) or long_runs * 10 > len(runs):
         return False
     text = decode_as(b"".join(runs), "cp1252")
     return text is not None and len(WESTERN_HIGH.findall(text)) == len(text)

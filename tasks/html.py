@@ -45,7 +45,7 @@ PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8
 def parse(markup: str) -> etree._Element | None:
     """The page's tree, or None when there is nothing to parse."""
     data = markup[:MAX_MARKUP_CHARS].encode("utf-8", "surrogatepass").translate(None, CONTROL_BYTES)
-    if not data.strip():
+    if not data or data.isspace():  # what strip() removes, without copying the page
         return None
     try:
         return etree.fromstring(data, parser=PARSER)

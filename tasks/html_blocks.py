@@ -151,9 +151,12 @@ def walk(root: etree._Element) -> Page:
             pieces, link_pieces = [], []
 
     def add_text(text: str) -> None:
-        pieces.append(text)
-        if link_depth:
-            link_pieces.append(text)
+        # Whitespace before a block's first words is dropped: ``normalise_space`` would drop it from the
+        # joined text, and a block of nothing but whitespace adds no block (one flush fewer to run).
+        if pieces or not text.isspace():
+            pieces.append(text)
+            if link_depth:
+                link_pieces.append(text)
 
     events = etree.iterwalk(root, events=("start", "end"))
     for event, el in events:

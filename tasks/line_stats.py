@@ -132,7 +132,10 @@ class LineStats:
     sources: dict[str, SourceStats] = field(default_factory=dict)
 
     def add_document(self, source: str, keys: Iterable[int]) -> None:
-        self.sources.setdefault(source, SourceStats()).add(1, keys)
+        stats = self.sources.get(source)
+        if stats is None:  # not ``setdefault``, which would make new (unused) counts for every document
+            stats = self.sources[source] = SourceStats()
+        stats.add(1, keys)
 
     def merge(self, other: LineStats) -> None:
         """Add ``other``'s counts, then keep each source within ``MAX_KEYS_PER_SOURCE`` hashes."""

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import tasks.batch as batch
 from tasks.batch import add_paragraphs, add_removed, empty_columns, one_line, process_batch, read_head
@@ -158,3 +160,13 @@ def test_warm_up_loads_what_cleaning_loads_on_first_use() -> None:
     warm_up()
     assert language._identifier.cache_info().currsize == 1
     assert language._converter.cache_info().currsize == 2
+
+
+evidence = st.dictionaries(st.integers(0, 6), st.tuples(st.integers(3, 5), st.integers(5, 6)), max_size=5)
+
+
+@given(before=evidence, now=evidence, keys=st.frozensets(st.integers(0, 8)))
+def test_a_document_holds_a_changed_line_exactly_when_its_evidence_changed(before, now, keys) -> None:
+    # learn_repeated works the changed lines out once per source, not per document
+    per_document = any(before.get(key) != now.get(key) for key in keys)
+    assert (not batch.changed_lines(before, now).isdisjoint(keys)) is per_document

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tasks.decode import canonical_encoding, declared_charset, decode_bytes, sniff_format, unwrap
+from tasks.decode import HIGH_BYTE, canonical_encoding, declared_charset, decode_bytes, sniff_format, unwrap
 from tasks.model import RejectError
+from tasks.mojibake import count_high_bytes
 
 ZH_HANS = "新华社北京5月22日电 国家统计局今天发布数据显示，前四个月全国规模以上工业增加值同比增长6.2%。"
 ZH_HANT = "中央社記者台北22日電 行政院今天通過明年度總預算案，經濟部表示將持續推動產業升級與數位轉型。"
@@ -182,3 +183,13 @@ def test_chinese_the_detector_gives_up_on_is_still_decoded(monkeypatch, text: st
     monkeypatch.setattr(decode, "detect", lambda data: None)  # charset-normalizer finds no match
     decoded = decode_bytes(text.encode(codec))
     assert (decoded.text, decoded.encoding) == (text, codec)
+
+
+def test_high_bytes_counted_are_the_runs_of_them_looks_western_reads() -> None:
+    # looks_western counts the high bytes first and lists their runs only for a text that may be Western
+    cases = sorted((Path(__file__).parents[2] / "shared" / "eval").glob("*/cases/*"))
+    if not cases:
+        pytest.skip("evaluation data not available")
+    for case in cases:
+        data = case.read_bytes()
+        assert count_high_bytes(data) == sum(map(len, HIGH_BYTE.findall(data))), case.name

@@ -471,3 +471,18 @@ def test_quality_on_external_dev_set_does_not_regress():
         lines, _, _ = html.extract(decoded.text)
         scores.append(score_eval.score_case(gold, [line.text for line in lines], 2)["tok"][2])
     assert sum(scores) / len(scores) > 0.85
+
+
+def test_whitespace_a_block_starts_with_is_all_normalise_space_would_drop() -> None:
+    # html_blocks.walk skips it before joining a block's pieces: ``split`` drops exactly the characters
+    # ``isspace`` finds, and every line break that cuts a preformatted block is one of them
+    for char in map(chr, range(0x110000)):
+        assert (char.split() == []) is char.isspace()
+        assert len(f"a{char}b".splitlines()) == 1 or char.isspace()
+
+
+def test_markup_of_whitespace_only_is_not_parsed() -> None:
+    # ``parse`` asks ``isspace`` rather than copying the page with ``strip``
+    assert all((bytes([b]).strip() == b"") is bytes([b]).isspace() for b in range(256))
+    assert html.parse(" \n\t\r") is None
+    assert html.parse(" <p>a</p>") is not None
