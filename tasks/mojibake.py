@@ -72,6 +72,12 @@ def common_share(text: str) -> float:
 
 
 @lru_cache(maxsize=1)
+def common_han_class() -> str:
+    """The common Han characters (no kana of Big5), as the body of a regular expression's class."""
+    return "".join(sorted(ch for ch in common_han() if HAN.match(ch)))
+
+
+@lru_cache(maxsize=1)
 def uncommon_han() -> re.Pattern[str]:
     """A Han character outside ``common_han()``: clean Chinese has few, CJK mojibake many."""
     common = common_han()

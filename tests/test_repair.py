@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -14,15 +15,29 @@ from ftfy.badness import BADNESS_RE
 
 from tasks.decode import decode_bytes, sniff_format, unwrap
 from tasks.model import Line, RejectError
-from tasks.mojibake import LEGACY_MISREAD, UTF8_AS_WESTERN, UTF8_MISREAD, fix_cjk_mojibake, misread_families
+from tasks.mojibake import (
+    LEGACY_MISREAD,
+    UTF8_AS_WESTERN,
+    UTF8_MISREAD,
+    WESTERN_HIGH,
+    fix_cjk_mojibake,
+    misread_families,
+    uncommon_han,
+)
 from tasks.repair import (
+    CLEAN_TEXT,
     FTFY_CONFIG,
     FTFY_SUSPECT,
+    REPAIR_CHAR,
     fix_and_explain,
+    fix_line_endings,
+    is_repair_free,
     mojibake_names,
     needs_repair,
+    repair_line,
     repair_lines,
     repair_pass,
+    repair_prone_char,
     repair_text,
 )
 
@@ -289,6 +304,7 @@ def test_misread_lines_are_checked(kind: str, line: str, families: tuple) -> Non
     f"{CLEAN_HANS[0]}{MISREAD_LINES[3][1]}",  # clean Chinese and a misread name
     f"{CLEAN_EN[0]} {MISREAD_LINES[0][1]}",  # clean English and a misread sentence
     "Prices rose&nbsp;5%", "股市上涨<br>", "預(yù)計", "Caf\u00e9\u00a0Nord", "Cafe\u0301", "a\u200bb",
+    f"{CLEAN_HANS[2]}\n“1” “2”",  # a line of Western high characters alone, in a text with Han
 ])
 def test_mixed_and_damaged_lines_are_checked(line: str) -> None:
     assert needs_repair(line)
@@ -375,3 +391,65 @@ def test_fix_and_explain_is_ftfys_own() -> None:
         expected, expected_explanation = ftfy.fix_and_explain(line, config=FTFY_CONFIG)
         assert fixed == expected, line
         assert set(mojibake_names(explanation)) == set(mojibake_names(expected_explanation)), line
+
+
+def test_repair_prone_characters_are_all_that_a_repair_or_its_tests_act_on() -> None:
+    """Every character that ``repair_prone_char`` lets by is clean text to ``FTFY_SUSPECT``, no
+    line break nor ``REPAIR_CHAR``, and neither a Western high character nor an uncommon Han one
+    (what ``misread_families`` looks for), so a text made of them needs no repair but a gloss's
+    removal or NFC."""
+    clean = re.compile(f"[{CLEAN_TEXT}]")
+    let_by = [ch for ch in map(chr, range(0x10000)) if not repair_prone_char().match(ch)]
+    assert len(let_by) > 6000
+    for ch in let_by:
+        assert clean.match(ch) and ch not in "\r\u2028\u2029", hex(ord(ch))
+        assert not (REPAIR_CHAR.match(ch) or WESTERN_HIGH.match(ch) or uncommon_han().match(ch)), hex(ord(ch))
+    assert all(repair_prone_char().match(chr(code)) for code in (0x10000, 0x20000, 0x1F600))
+
+
+def repaired_line_by_line(text: str) -> tuple[str, list[str]]:
+    """``repair_text`` without its whole-text tests: every line goes through ``repair_line``."""
+    fixed = fix_line_endings(text)
+    repairs = {"line_endings"} if fixed != text else set()
+    lines = []
+    for line in fixed.split("\n"):
+        line, done = repair_line(line)
+        lines.append(line)
+        repairs.update(done)
+    return "\n".join(lines), sorted(repairs)
+
+
+def dev_texts() -> list[str]:
+    """The decoded text of each raw file of the dev set."""
+    texts = []
+    for path in sorted(DEV_CASES.iterdir()):
+        data = unwrap(path.read_bytes(), path.name)
+        try:
+            texts.append(decode_bytes(data, sniff_format(path.name, data) == "html").text)
+        except RejectError:
+            continue
+    return texts
+
+
+def test_whole_text_tests_decide_as_the_lines_do() -> None:
+    """On the dev set's texts, runs of ten eval lines, their mojibake in each codec and texts with
+    one damaged line, the whole-text tests clear a text only when each of its lines is cleared,
+    and ``repair_text`` gives what repairing every line gives."""
+    if not DEV_CASES.is_dir():
+        pytest.skip("evaluation data not available")
+    lines = eval_lines()
+    texts = dev_texts() + ["\n".join(lines[start : start + 10]) for start in range(0, len(lines), 10)]
+    damaged = [text.encode("utf-8").decode(codec, "replace") for text in texts
+               for codec in ("sloppy-windows-1252", "latin-1", "gb18030", "big5")]
+    one_damaged_line = [f"{text}\n{CLEAN_HANS[0].encode('utf-8').decode(codec, 'replace')}\r\n{text}"
+                        for text in texts[::5] for codec in ("sloppy-windows-1252", "gb18030")]
+    free = 0
+    for text in texts + damaged + one_damaged_line + [*CLEAN_HANS, *CLEAN_HANT, *CLEAN_EN]:
+        fixed = fix_line_endings(text)
+        each_line = any(needs_repair(line) for line in fixed.split("\n"))
+        assert needs_repair(fixed) == each_line, text[:80]
+        if is_repair_free(text):
+            assert (fixed, each_line) == (text, False), text[:80]
+            free += 1
+        assert repair_text(text) == repaired_line_by_line(text), text[:80]
+    assert free > 300
