@@ -29,6 +29,8 @@ ASCII_NON_LETTERS = bytes(byte for byte in range(0x80) if not LETTERS.match(chr(
 UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 # GBK and Big5 text rarely has more than half its bytes in UTF-8 shapes; UTF-8 has all of them.
 MAX_UTF8_SHARE = 0.75
+# Fewer Western high characters than this are too little evidence of a misread CJK text.
+MIN_WESTERN_HIGH = 4
 
 # (name, codec the text was wrongly decoded with, codec it really was in)
 Misread = tuple[str, str, str]
@@ -131,11 +133,26 @@ def more_letters_than(count: int, text: str) -> bool:
     return count < sum(map(len, LETTERS.findall(text)))
 
 
+def surely_not_mostly_western_high(text: str) -> bool:
+    """A quick test, sufficient only, that ``text`` has fewer than ``MIN_WESTERN_HIGH`` Western
+    high characters or more than twice as many letters: it has as many non-ASCII characters at
+    least as the first, and as many ASCII letters at most as the second.
+
+    >>> surely_not_mostly_western_high("Café “owners”"), surely_not_mostly_western_high("ÖÐÎÄ")
+    (True, False)
+    """
+    ascii_chars = text.encode("ascii", "ignore")
+    non_ascii = len(text) - len(ascii_chars)
+    return non_ascii < MIN_WESTERN_HIGH or 2 * non_ascii < len(ascii_chars.translate(None, ASCII_NON_LETTERS))
+
+
 def western_misread_utf8_share(text: str) -> float | None:
     """For text whose letters are mostly Western high characters (what CJK bytes become when read
     as cp1252 or Latin-1): the share of those bytes that are UTF-8 sequences; else ``None``."""
+    if surely_not_mostly_western_high(text):
+        return None
     high = sum(map(len, WESTERN_HIGH.findall(text)))
-    if high < 4 or more_letters_than(high * 2, text):
+    if high < MIN_WESTERN_HIGH or more_letters_than(high * 2, text):
         return None
     return utf8_share(text.encode("sloppy-windows-1252", errors="replace"))
 

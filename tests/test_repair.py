@@ -22,6 +22,8 @@ from tasks.mojibake import (
     WESTERN_HIGH,
     fix_cjk_mojibake,
     misread_families,
+    more_letters_than,
+    surely_not_mostly_western_high,
     uncommon_han,
 )
 from tasks.repair import (
@@ -453,3 +455,20 @@ def test_whole_text_tests_decide_as_the_lines_do() -> None:
             free += 1
         assert repair_text(text) == repaired_line_by_line(text), text[:80]
     assert free > 300
+
+
+def test_texts_surely_not_mostly_western_high_are_so() -> None:
+    """On eval lines, their mojibake in each Western code page and runs of Western high characters
+    among letters, the quick test clears only text with fewer than 4 Western high characters or
+    more than twice as many letters."""
+    lines = [line for line in eval_lines() if not line.isascii()]
+    mojibake = [line.encode("utf-8").decode(codec, "replace") for line in lines
+                for codec in ("sloppy-windows-1252", "latin-1")]
+    runs = [f"{'ab' * letters}{'é“' * high}" for letters in range(6) for high in range(6)]
+    cleared = 0
+    for text in lines + mojibake + runs:
+        if surely_not_mostly_western_high(text):
+            high = len("".join(WESTERN_HIGH.findall(text)))
+            assert high < 4 or more_letters_than(high * 2, text), text
+            cleared += 1
+    assert 1000 < cleared < len(lines) + len(mojibake) + len(runs)
