@@ -1,8 +1,8 @@
 """Stage 2: repair damaged text (mojibake, entities, tag litter, odd spaces, glosses).
 
 Each repair is a small function ``str -> str``; ``repair_text`` runs them per line
-(a line that ``needs_repair`` clears, as most are, skips them all) and reports the
-names of those that changed something:
+(a line that ``needs_repair`` clears, as most are, skips them all, and so does a whole
+text that it clears) and reports the names of those that changed something:
 
 * ``mojibake:<real>-as-<wrong>`` (ftfy with CJK-safe settings, then CJK codecs),
   ``c1_controls``, ``ligatures`` ... (ftfy's other steps);
