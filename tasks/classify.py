@@ -198,8 +198,13 @@ def copyright_notice(text: str) -> Verdict | None:
     return None
 
 
+# Most lines start like no editor line and no related link: one match for all shapes of each tells.
+EDITOR_LINE_START = lx.any_of(lx.SOURCE_LINE, lx.EDITOR_EN, lx.EDITOR_ZH)
+RELATED_LINK_START = lx.any_of(lx.RELATED_PREFIXED, lx.RELATED_ZH_BRACKET, lx.RELATED_CAPS_PIPE)
+
+
 def editor_line(text: str) -> Verdict | None:
-    if len(text) > 140:
+    if len(text) > 140 or not EDITOR_LINE_START.match(text):
         return None
     if lx.SOURCE_LINE.match(text):
         return Verdict("editor_line", "editor_line.source")
@@ -250,6 +255,8 @@ def photo_caption(text: str) -> Verdict | None:
 
 
 def related_link(text: str) -> Verdict | None:
+    if not RELATED_LINK_START.match(text):
+        return None
     if lx.RELATED_PREFIXED.match(text) or lx.RELATED_ZH_BRACKET.match(text):
         return Verdict("related_link", "related_link.label")
     if lx.RELATED_CAPS_PIPE.match(text):
@@ -433,20 +440,27 @@ class Units:
 
     def __post_init__(self) -> None:
         self.texts = [segment.span_text(self.lines, span) for span in self.spans]
-        self.hits = [boilerplate(text) or self.repeated_hit(i) for i, text in enumerate(self.texts)]
-        repeated = [i for i, hit in enumerate(self.hits) if hit and hit.category == REPEATED]
-        if len(repeated) > MAX_REPEATED_SHARE * len(self.spans):
-            for i in repeated:
-                self.hits[i] = None
+        self.hits = [boilerplate(text) for text in self.texts]
+        if self.repeated:  # with no evidence, no unit is a repeated line
+            self.add_repeated_hits()
         first_hints = [self.lines[span[0]].hint for span in self.spans]
         self.hints = [hint if hint in HINT_KINDS else None for hint in first_hints]
         self.kinds = [hint or BODY for hint in self.hints]
         self.verdicts = [None] * len(self.spans)
 
+    def add_repeated_hits(self) -> None:
+        """Units without a hit that the source repeats are ``repeated_line`` hits, unless most units
+        are: then the document is a near-copy of another, and none is."""
+        self.hits = [hit or self.repeated_hit(i) for i, hit in enumerate(self.hits)]
+        repeated = [i for i, hit in enumerate(self.hits) if hit and hit.category == REPEATED]
+        if len(repeated) > MAX_REPEATED_SHARE * len(self.spans):
+            for i in repeated:
+                self.hits[i] = None
+
     def repeated_hit(self, i: int) -> Verdict | None:
         """The ``repeated_line`` verdict of a one-line unit the source repeats."""
-        if not self.repeated or len(self.spans[i]) > 1 or len(self.texts[i]) > MAX_LINE_CHARS:
-            return None  # nothing repeated, or a unit never counted
+        if len(self.spans[i]) > 1 or len(self.texts[i]) > MAX_LINE_CHARS:
+            return None  # a unit never counted
         evidence = self.repeated.get(line_key(self.texts[i]))
         return repeated_line(self.texts[i], *evidence) if evidence else None
 
@@ -476,10 +490,10 @@ def build_units(lines: list[Line], repeated: Repeated) -> Units:
 def read_top_furniture(units: Units) -> int:
     """Drop share widgets, section labels and other boilerplate above the headline."""
     k = 0
-    while k < len(units.spans):
+    while k < len(units.spans) and not units.hints[k]:  # a unit of a known kind ends the furniture
         text = units.texts[k]
         verdict = units.hits[k] or section_label(text)
-        if verdict is None or units.hints[k] or dateline(text) or byline(text):
+        if verdict is None or dateline(text) or byline(text):
             break
         units.drop(k, verdict)
         k += 1
@@ -654,11 +668,11 @@ def classify(lines: list[Line], repeated: Repeated | None = None) -> tuple[list[
     read_footer(units)
     units.keep_some_body()
     mark_headings(units, start)
-    labels = [Label(BLANK) for _ in lines]
+    labels: list[Label | None] = [None] * len(lines)  # the units' lines; the others are blank
     for span, kind, verdict in zip(units.spans, units.kinds, units.verdicts, strict=True):
         for j in span:
             labels[j] = Label(kind, verdict.category, verdict.rule) if verdict else Label(kind)
-    return labels, meta
+    return [label or Label(BLANK) for label in labels], meta
 
 
 def merge_metadata(page: Metadata, found: Metadata) -> Metadata:

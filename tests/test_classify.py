@@ -17,6 +17,8 @@ from tasks import lexicon as lx
 from tasks.classify import (
     CONTACT_LINE,
     CONTACT_MARK,
+    EDITOR_LINE_START,
+    RELATED_LINK_START,
     SHORT_NUMBER_END,
     boilerplate,
     byline,
@@ -374,3 +376,18 @@ def test_every_date_spells_its_year() -> None:
             assert "19" in text or "20" in text, text
             assert find_date(text) is not None
     assert dates
+
+
+@pytest.mark.parametrize(("start", "patterns"), [
+    (EDITOR_LINE_START, (lx.SOURCE_LINE, lx.EDITOR_EN, lx.EDITOR_ZH)),
+    (RELATED_LINK_START, (lx.RELATED_PREFIXED, lx.RELATED_ZH_BRACKET, lx.RELATED_CAPS_PIPE)),
+])
+def test_one_match_tells_whether_a_line_starts_like_any_shape(start: re.Pattern[str], patterns) -> None:
+    lines = ["来源：新华社", "Edited by Jane Doe", "责任编辑：王明", "Related: Port volumes hit a record",
+             "【延伸阅读】港口吞吐量创新高", "WORLD | Port volumes hit a record high", *eval_lines()]
+    matched = 0
+    for text in lines:
+        starts = start.match(text) is not None
+        matched += starts
+        assert starts == any(pattern.match(text) for pattern in patterns), text
+    assert matched >= 6

@@ -17,10 +17,13 @@ from tasks.lexicon import (
     LATIN,
     LICENCE,
     NEWSLETTER,
+    RELATED_BARE,
+    RELATED_PREFIXED,
     REPORTED_SPEECH,
     Keyed,
     LineEnd,
     Needs,
+    any_of,
     could_be_chinese,
     could_be_english,
     folded,
@@ -154,11 +157,12 @@ KEYED_LINES = [
 
 
 @pytest.mark.parametrize("pattern", KEYED)
-def test_every_match_of_a_keyed_pattern_spells_a_key(pattern: Keyed) -> None:
+def test_every_match_of_a_keyed_pattern_spells_a_key_and_a_latin_letter(pattern: Keyed) -> None:
     matched = 0
     for text in KEYED_LINES + list(eval_lines()):
         if pattern.pattern.search(text):
             matched += 1
+            assert could_be_english(text), text
             assert pattern.keys.search(folded(text)), text
             assert pattern.search(text)
     assert matched
@@ -168,3 +172,30 @@ def test_every_match_of_a_keyed_pattern_spells_a_key(pattern: Keyed) -> None:
 def test_a_keyed_pattern_finds_what_the_pattern_finds(text: str) -> None:
     for pattern in KEYED:
         assert pattern.search(text) == bool(pattern.pattern.search(text))
+
+
+LOOKAHEAD_LINES = [
+    "扫码下载客户端，看更多新闻", "长按二維碼關注我們", "欢迎关注本报微信公众号", "点击订阅",
+    "Related: Port volumes hit a record", "READ MORE » Port volumes", "【延伸阅读】：港口吞吐量",
+    "\u017fee also: the port", "More from The Daily: port news", "Related", "推荐阅读",
+]
+FIRST_CHARS_AHEAD = re.compile(r"\(\?=\[[^\]]*\]\)")
+
+
+@pytest.mark.parametrize("pattern", [NEWSLETTER.chinese, RELATED_PREFIXED, RELATED_BARE])
+def test_the_look_ahead_for_first_characters_changes_no_match(pattern: re.Pattern[str]) -> None:
+    plain = re.compile(FIRST_CHARS_AHEAD.sub("", pattern.pattern), pattern.flags)
+    assert plain.pattern != pattern.pattern
+    matched = 0
+    for text in LOOKAHEAD_LINES + list(eval_lines()):
+        found = pattern.search(text) is not None
+        matched += found
+        assert found == (plain.search(text) is not None), text
+    assert matched >= 3
+
+
+def test_any_of_matches_where_one_of_its_patterns_matches() -> None:
+    patterns = (re.compile(r"^ab"), re.compile(r"^x\d", re.IGNORECASE), re.compile(r"^(?P<name>c+)d$"))
+    either = any_of(*patterns)
+    for text in ["abc", "X1", "x1", "ccd", "cc", "AB", "zab", ""]:
+        assert bool(either.match(text)) == any(p.match(text) for p in patterns), text
