@@ -128,8 +128,43 @@ def to_simplified(text: str) -> str:
     return _converter("t2s").convert(text)
 
 
+@lru_cache(maxsize=2)
+def _changeable(config: str) -> np.ndarray | None:
+    """Whether an OpenCC conversion may change each code point (``tasks.opencc_changes``), up to one
+    above the highest it may change, which stands for all above; None when they were read from the
+    dictionaries of another version of OpenCC than this one."""
+    import opencc
+
+    from tasks.opencc_changes import CHANGEABLE, OPENCC_VERSION
+
+    if opencc.__version__ != OPENCC_VERSION:
+        return None
+    codes = list(map(ord, CHANGEABLE[config]))
+    table = np.zeros(max(codes) + 2, dtype=bool)
+    table[codes] = True
+    return table
+
+
+def changeable_chars(text: str, config: str) -> int:
+    """At most how many characters of ``text`` an OpenCC conversion changes, without converting:
+    its dictionaries replace a key by a value of the same length, so a character is changed only
+    where a key holds a character one of its values does not (one of ``CHANGEABLE[config]``).
+    Looked up by code point in numpy: ten times quicker than a set of characters.
+
+    >>> changeable_chars("国家统计局发布数据", "t2s"), changeable_chars("國家統計局發佈數據", "t2s")
+    (0, 7)
+    """
+    table = _changeable(config)
+    if table is None:
+        return len(text)
+    return int(np.count_nonzero(table[np.minimum(code_points(text), len(table) - 1)]))
+
+
 def changed_chars(text: str, config: str) -> int:
-    """How many characters of ``text`` an OpenCC conversion changes."""
+    """How many characters of ``text`` an OpenCC conversion changes (none, without converting, when
+    it has none of those it may change, see ``changeable_chars``)."""
+    if not changeable_chars(text, config):
+        return 0
     converted = _converter(config).convert(text)
     if converted == text:
         return 0
@@ -145,9 +180,12 @@ def differing_chars(a: str, b: str) -> int:
     >>> differing_chars("國家統計局", "国家统计局")
     3
     """
-    units_a = np.frombuffer(a.encode("utf-32-le"), dtype=np.uint32)
-    units_b = np.frombuffer(b.encode("utf-32-le"), dtype=np.uint32)
-    return int(np.count_nonzero(units_a != units_b))
+    return int(np.count_nonzero(code_points(a) != code_points(b)))
+
+
+def code_points(text: str) -> np.ndarray:
+    """The code points of ``text``, as numpy integers."""
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
 
 def han_script(text: str) -> str:
@@ -157,8 +195,14 @@ def han_script(text: str) -> str:
     ('Hans', 'Hant')
     """
     han = "".join(HAN.findall(text))
-    traditional = changed_chars(han, "t2s")  # 0 for most Simplified text: no need to count the other way
-    return "Hant" if traditional and traditional > changed_chars(han, "s2t") else "Hans"
+    traditional = changed_chars(han, "t2s")
+    if not traditional:  # most Simplified text: no need to count the other way
+        return "Hans"
+    # s2t changes at most ``changeable_chars`` of it: converting is needed only when that is not fewer
+    simplified_at_most = changeable_chars(han, "s2t")
+    if simplified_at_most < traditional or changed_chars(han, "s2t") < traditional:
+        return "Hant"
+    return "Hans"
 
 
 Words = Callable[[], list[str]]

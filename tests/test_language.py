@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import runpy
+from pathlib import Path
 
 import pytest
 from eval_lines import eval_lines
 
+from tasks.decode import decode_bytes, unwrap
 from tasks.language import (
     ANY_ALPHABET,
     HAN,
@@ -16,11 +19,15 @@ from tasks.language import (
     NOT_ALPHABET,
     NOT_CJK,
     SAMPLE_CHARS,
+    _converter,
     alphabet,
     ascii_letters,
     ascii_words,
+    changeable_chars,
+    changed_chars,
     cjk_counts,
     count,
+    differing_chars,
     english_paragraph,
     han_script,
     identify,
@@ -31,7 +38,7 @@ from tasks.language import (
     script_and_letters,
     to_simplified,
 )
-from tasks.model import Paragraph
+from tasks.model import Paragraph, RejectError
 
 
 @pytest.mark.parametrize(
@@ -72,6 +79,67 @@ def test_script_of_han_text() -> None:
     assert han_script("上海灣區高新區創新構建工作機制") == "Hant"
     assert han_script("中国人民") == "Hans"  # shared characters only: Simplified by default
     assert to_simplified("數據顯示") == "数据显示"
+
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_EVAL = REPO.parent / "shared" / "eval"
+CJK_CODE_POINTS = [*range(0x3000, 0xA000), *range(0xF900, 0xFB00), *range(0x20000, 0x2FA20)]
+
+
+def real_han_texts() -> list[str]:
+    """The Han characters of the sample (``SAMPLE_CHARS``) of each seed and eval case, of each of
+    their lines and of each eval line: what ``han_script`` is given."""
+    paths = [*(REPO / "seeds").glob("*.txt"), *(REPO / "seeds").glob("*.html"),
+             *SHARED_EVAL.glob("*/cases/*.*")]
+    texts = [decoded_text(path) for path in sorted(paths)]
+    samples = [text[:SAMPLE_CHARS] for text in texts] + [line for text in texts for line in text.splitlines()]
+    return [han for han in ("".join(HAN.findall(text)) for text in samples + list(eval_lines())) if han]
+
+
+def decoded_text(path: Path) -> str:
+    """The text of a file as cleaning decodes it; none when it is rejected (empty, binary ...)."""
+    try:
+        return decode_bytes(unwrap(path.read_bytes(), path.name), path.suffix == ".html").text
+    except RejectError:
+        return ""
+
+
+def converted_han_script(han: str) -> str:
+    """``han_script`` by both conversions, always: what the shortcuts must agree with."""
+    def changed(config: str) -> int:
+        converted = _converter(config).convert(han)
+        assert len(converted) == len(han)
+        return differing_chars(han, converted)
+
+    traditional = changed("t2s")
+    return "Hant" if traditional and traditional > changed("s2t") else "Hans"
+
+
+@pytest.mark.parametrize("config", ["t2s", "s2t"])
+def test_a_conversion_changes_only_characters_it_may_change(config: str) -> None:
+    alone = "\n".join(map(chr, CJK_CODE_POINTS))  # no key holds a line break: each character alone
+    assert changed_chars(alone, config) > 1000
+    assert changeable_chars(alone, config) >= changed_chars(alone, config)
+    converted = _converter(config).convert(alone)
+    changed = {a for a, b in zip(alone, converted, strict=True) if a != b}
+    assert all(changeable_chars(char, config) for char in changed)
+    for han in real_han_texts():
+        assert changed_chars(han, config) <= changeable_chars(han, config), han
+
+
+def test_han_script_agrees_with_converting_both_ways_on_real_text() -> None:
+    texts = real_han_texts()
+    assert len(texts) > 1000 and sum(len(han) >= 500 for han in texts) > 50
+    scripts = [han_script(han) for han in texts]
+    assert scripts == [converted_han_script(han) for han in texts]
+    assert {"Hans", "Hant"} <= set(scripts)
+
+
+def test_changeable_characters_are_those_of_the_installed_opencc() -> None:
+    generator = runpy.run_path(str(REPO / "scripts" / "opencc_changes.py"))
+    if not generator["OPENCC_DICT"].exists():
+        pytest.skip("this OpenCC has no opencc_dict to read its dictionaries with")
+    assert (REPO / "tasks" / "opencc_changes.py").read_text(encoding="utf-8") == generator["module_text"]()
 
 
 def test_document_language_and_short_paragraphs_inherit_it() -> None:
