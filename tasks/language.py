@@ -9,9 +9,14 @@ the language of its document.
 
 from __future__ import annotations
 
+import lzma
+import os
 import re
+import shutil
+import tempfile
 from collections.abc import Callable
 from functools import cache, lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -94,6 +99,8 @@ SAMPLE_CHARS = 4000  # the head of a long text is enough to tell
 # From this length, ruling out CJK with ``may_match`` before counting it pays: it saves a regex scan
 # of each text without CJK, and costs a tenth of the scan on the others.
 RULE_OUT_CJK_CHARS = 1000
+# The arrays of py3langid's model (``model.npz`` in its package, lzma-compressed).
+MODEL_ARRAYS = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
 
 
 def count(runs: re.Pattern[str], text: str) -> int:
@@ -107,9 +114,59 @@ def count(runs: re.Pattern[str], text: str) -> int:
 
 @lru_cache(maxsize=1)
 def _identifier():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    """py3langid's identifier, its model mapped from the uncompressed copy in the user's cache
+    (``model_arrays``), or read from the package when there is no cache to read or write."""
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    try:
+        ptc, pc, classes, nextmove, row, output = model_arrays(MODEL_DIR / MODEL_FILE)
+    except (OSError, ValueError):
+        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    # What py3langid's ``load_model`` makes of the arrays, but for the DFA's tables: memoryviews of
+    # the mapped arrays rather than copies in ``array.array``s, which index to the same ints.
+    return LanguageIdentifier(ptc, pc, classes.tolist(), memoryview(nextmove), output.tolist(),
+                              norm_probs=True, tk_row=memoryview(row))
+
+
+def model_arrays(packaged: Path) -> list[np.ndarray]:
+    """The ``MODEL_ARRAYS`` of py3langid's lzma-compressed model ``packaged``, memory-mapped from the
+    uncompressed copy ``cached_model`` keeps: no time to load (decompressing takes 0.3-0.5 s), and
+    the workers of a machine share the pages of the files."""
+    folder = cached_model(packaged)
+    return [np.load(folder / f"{name}.npy", mmap_mode="r") for name in MODEL_ARRAYS]
+
+
+def cached_model(packaged: Path) -> Path:
+    """The folder of the arrays of the model ``packaged`` as ``.npy`` files, in the user's cache, made
+    when missing.  Its name tells py3langid's version and the model's size and time (another model,
+    another folder); it is written whole under another name first, then renamed."""
+    import py3langid
+
+    stat = packaged.stat()
+    folder = cache_home() / f"py3langid-{py3langid.__version__}-{stat.st_size}-{stat.st_mtime_ns}"
+    if folder.is_dir():
+        return folder
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{folder.name}.", dir=folder.parent))
+    try:
+        with lzma.open(packaged) as source, tempfile.TemporaryFile() as npz:
+            shutil.copyfileobj(source, npz, length=1 << 20)
+            npz.seek(0)
+            with np.load(npz) as model:
+                for name in MODEL_ARRAYS:
+                    np.save(staging / f"{name}.npy", model[name])
+        staging.rename(folder)
+    except OSError:
+        if not folder.is_dir():  # else another process made it first
+            raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return folder
+
+
+def cache_home() -> Path:
+    """Where rinse keeps what it can make again: ``$XDG_CACHE_HOME/rinse``, or ``~/.cache/rinse``."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rinse"
 
 
 @lru_cache(maxsize=2)

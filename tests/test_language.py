@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 import runpy
+from array import array
 from pathlib import Path
 
+import py3langid
 import pytest
 from eval_lines import eval_lines
+from py3langid.langid import MODEL_DIR
 
 from tasks.decode import decode_bytes, unwrap
 from tasks.language import (
@@ -20,6 +23,7 @@ from tasks.language import (
     NOT_CJK,
     SAMPLE_CHARS,
     _converter,
+    _identifier,
     alphabet,
     ascii_letters,
     ascii_words,
@@ -255,3 +259,35 @@ def test_may_match_rules_out_only_texts_the_patterns_miss(unmatched_blocks: byte
         if not may_match(line, unmatched_blocks):
             assert not any(pattern.search(line) for pattern in patterns), line
     assert may_match("新华社 Xinhua", NOT_CJK) and not may_match("Xi’s “café”", NOT_CJK)
+
+
+@pytest.fixture
+def fresh_identifier(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """``_identifier`` made anew, with the user's cache in ``tmp_path``; the usual one after."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    _identifier.cache_clear()
+    yield _identifier
+    _identifier.cache_clear()
+
+
+def test_the_model_mapped_from_the_cache_ranks_as_the_packaged_one(fresh_identifier, tmp_path: Path) -> None:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    packaged = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    made = fresh_identifier()  # decompresses the model into the cache, then maps it
+    fresh_identifier.cache_clear()
+    mapped = fresh_identifier()  # maps what the cache has
+    stat = (MODEL_DIR / MODEL_FILE).stat()
+    folder = f"py3langid-{py3langid.__version__}-{stat.st_size}-{stat.st_mtime_ns}"
+    assert [path.name for path in (tmp_path / "rinse").iterdir()] == [folder]
+    assert isinstance(mapped.tk_nextmove, memoryview)
+    texts = list(eval_lines())[::7] + ["", "Die Welt", "Le gouvernement a annoncé une réforme."]
+    for text in texts:
+        assert made.rank(text) == mapped.rank(text) == packaged.rank(text), text
+
+
+def test_without_a_cache_to_write_the_packaged_model_is_read(fresh_identifier, tmp_path: Path) -> None:
+    (tmp_path / "rinse").write_text("not a folder")
+    identifier = fresh_identifier()
+    assert isinstance(identifier.tk_nextmove, array)
+    assert identifier.classify("Le gouvernement a annoncé une nouvelle réforme des retraites.")[0] == "fr"
