@@ -185,43 +185,57 @@ def to_simplified(text: str) -> str:
     return _converter("t2s").convert(text)
 
 
-@lru_cache(maxsize=2)
-def _changeable(config: str) -> np.ndarray | None:
-    """Whether an OpenCC conversion may change each code point (``tasks.opencc_changes``), up to one
-    above the highest it may change, which stands for all above; None when they were read from the
+@lru_cache(maxsize=3)
+def _marks(table: str, config: str) -> np.ndarray | None:
+    """Whether each code point is among the characters ``tasks.opencc_changes.<table>[config]``, up
+    to one above the highest, which stands for all above; None when they were read from the
     dictionaries of another version of OpenCC than this one."""
     import opencc
 
-    from tasks.opencc_changes import CHANGEABLE, OPENCC_VERSION
+    from tasks import opencc_changes
 
-    if opencc.__version__ != OPENCC_VERSION:
+    if opencc.__version__ != opencc_changes.OPENCC_VERSION:
         return None
-    codes = list(map(ord, CHANGEABLE[config]))
-    table = np.zeros(max(codes) + 2, dtype=bool)
-    table[codes] = True
-    return table
+    codes = list(map(ord, getattr(opencc_changes, table)[config]))
+    marks = np.zeros(max(codes) + 2, dtype=bool)
+    marks[codes] = True
+    return marks
+
+
+def marked_chars(text: str, table: str, config: str) -> int | None:
+    """How many characters of ``text`` are among those of a table of ``tasks.opencc_changes`` (None
+    without the table, see ``_marks``): looked up by code point in numpy, ten times quicker than in
+    a set of characters."""
+    marks = _marks(table, config)
+    if marks is None:
+        return None
+    return int(np.count_nonzero(marks[np.minimum(code_points(text), len(marks) - 1)]))
 
 
 def changeable_chars(text: str, config: str) -> int:
-    """At most how many characters of ``text`` an OpenCC conversion changes, without converting:
-    its dictionaries replace a key by a value of the same length, so a character is changed only
-    where a key holds a character one of its values does not (one of ``CHANGEABLE[config]``).
-    Looked up by code point in numpy: ten times quicker than a set of characters.
+    """At most how many characters of ``text`` an OpenCC conversion changes, without converting (see
+    ``tasks.opencc_changes``).
 
     >>> changeable_chars("国家统计局发布数据", "t2s"), changeable_chars("國家統計局發佈數據", "t2s")
     (0, 7)
     """
-    table = _changeable(config)
-    if table is None:
-        return len(text)
-    return int(np.count_nonzero(table[np.minimum(code_points(text), len(table) - 1)]))
+    marked = marked_chars(text, "CHANGEABLE", config)
+    return len(text) if marked is None else marked
+
+
+def surely_changed_chars(text: str, config: str) -> int:
+    """At least how many characters of ``text`` an OpenCC conversion changes, without converting
+    (see ``tasks.opencc_changes``; ``t2s`` only).
+
+    >>> surely_changed_chars("國家統計局發佈數據", "t2s")
+    6
+    """
+    marked = marked_chars(text, "ALWAYS_CHANGED", config)
+    return marked or 0
 
 
 def changed_chars(text: str, config: str) -> int:
-    """How many characters of ``text`` an OpenCC conversion changes (none, without converting, when
-    it has none of those it may change, see ``changeable_chars``)."""
-    if not changeable_chars(text, config):
-        return 0
+    """How many characters of ``text`` an OpenCC conversion changes."""
     converted = _converter(config).convert(text)
     if converted == text:
         return 0
@@ -252,14 +266,13 @@ def han_script(text: str) -> str:
     ('Hans', 'Hant')
     """
     han = "".join(HAN.findall(text))
-    traditional = changed_chars(han, "t2s")
-    if not traditional:  # most Simplified text: no need to count the other way
+    if not changeable_chars(han, "t2s"):  # most Simplified text: no need to convert
         return "Hans"
-    # s2t changes at most ``changeable_chars`` of it: converting is needed only when that is not fewer
     simplified_at_most = changeable_chars(han, "s2t")
-    if simplified_at_most < traditional or changed_chars(han, "s2t") < traditional:
+    if surely_changed_chars(han, "t2s") > simplified_at_most:  # most Traditional text: nor here
         return "Hant"
-    return "Hans"
+    traditional = changed_chars(han, "t2s")
+    return "Hant" if traditional > simplified_at_most or traditional > changed_chars(han, "s2t") else "Hans"
 
 
 Words = Callable[[], list[str]]
