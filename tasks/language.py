@@ -120,7 +120,7 @@ def _identifier():
 
     try:
         ptc, pc, classes, nextmove, row, output = model_arrays(MODEL_DIR / MODEL_FILE)
-    except (OSError, ValueError):
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: no home folder
         return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     # What py3langid's ``load_model`` makes of the arrays, but for the DFA's tables: memoryviews of
     # the mapped arrays rather than copies in ``array.array``s, which index to the same ints.
