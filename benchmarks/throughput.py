@@ -439,7 +439,9 @@ def bench_size(n_files: int, args: argparse.Namespace, root: Path) -> tuple[list
     results = []
     for name in args.contenders:
         label = name.replace("-N", f"-{args.workers}")
-        result = run_contender(name, corpus, root / f"{label}-{n_files}", args.workers)
+        work = root / f"{label}-{n_files}"
+        shutil.rmtree(work, ignore_errors=True)  # a kept --workdir's warehouse would make the run a no-op
+        result = run_contender(name, corpus, work, args.workers)
         result.name, result.contender = label, name
         status = result.note or f"{result.measured.seconds:.1f}s"
         print(f"  {label:<14} {status}", flush=True)
