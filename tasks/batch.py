@@ -63,6 +63,7 @@ def one_line(exc: BaseException) -> str:
 
 
 Columns = dict[str, list]
+STAGING_CHUNK_ROWS = 1024  # rows of a staged table built at once (see ``arrow_table``)
 
 
 def empty_columns(table: str) -> Columns:
@@ -266,7 +267,10 @@ def process_batch(refs: list[FileRef], known: dict[str, str | None], staging_dir
         else:
             cleaned.append((ref, sha, data, doc))
     results, summary.line_counts = learn_repeated(cleaned, prior, clean)
-    for ref, sha, doc in results:
+    cleaned.clear()  # the files' bytes: not needed any more
+    results.reverse()
+    while results:  # each document goes once it is rows (a batch's peak memory is at staging)
+        ref, sha, doc = results.pop()
         if isinstance(doc, dict):
             add_row(tables["rejects"], doc)
             continue
@@ -279,17 +283,37 @@ def process_batch(refs: list[FileRef], known: dict[str, str | None], staging_dir
 
 def staged_summary(summary: BatchSummary, tables: dict[str, Columns], staging_dir: str) -> BatchSummary:
     """Count the rows of ``tables`` (``empty_tables()`` filled in) into ``summary`` and stage each
-    table that has rows as ``<table>-<batch_no>.parquet``."""
+    table that has rows as ``<table>-<batch_no>.parquet``; ``tables`` is emptied on the way."""
     summary.n_documents = len(tables["documents"]["doc_id"])
     summary.n_rejected = len(tables["rejects"]["reason"])
     summary.rejected_by_reason.update(tables["rejects"]["reason"])
     summary.removed_by_category.update(tables["removed"]["category"])
-    for table, columns in tables.items():
+    for table in list(tables):
+        columns = tables.pop(table)  # each table's rows go once staged: a batch's peak memory is staging
         if any(columns.values()):
             dest = as_location(staging_dir) / f"{table}-{summary.batch_no:06d}.parquet"
-            arrow_table = pa.Table.from_pydict(columns, schema=SCHEMAS[table])
-            summary.staged[table] = str(write_atomic(arrow_table, dest))
+            summary.staged[table] = str(write_atomic(arrow_table(columns, SCHEMAS[table]), dest))
     return summary
+
+
+def arrow_table(columns: Columns, schema: pa.Schema) -> pa.Table:
+    """``columns`` as an Arrow table of ``schema``, built ``STAGING_CHUNK_ROWS`` rows at a time.
+
+    Built whole, a column of a batch's texts grows by doubling and holds up to three times its
+    size at once.  Text is passed as UTF-8 bytes encoded here: Arrow converting a ``str`` leaves a
+    UTF-8 copy inside it (CPython's cache) for as long as the ``str`` lives.
+    """
+    def values(field: pa.Field, start: int) -> list:
+        chunk = columns[field.name][start:start + STAGING_CHUNK_ROWS]
+        return [None if s is None else s.encode() for s in chunk] if field.type == pa.string() else chunk
+
+    def chunk(start: int) -> pa.RecordBatch:
+        arrays = [pa.array(values(field, start), field.type) for field in schema]
+        return pa.record_batch(arrays, schema=schema)
+
+    n_rows = len(columns[schema.names[0]])
+    chunks = [chunk(start) for start in range(0, n_rows, STAGING_CHUNK_ROWS)]
+    return pa.Table.from_batches(chunks, schema=schema)
 
 
 def failed_batch(refs: list[FileRef], known: dict[str, str | None], staging_dir: str, run_id: str,

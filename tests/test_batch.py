@@ -1,15 +1,25 @@
 import hashlib
 import io
 import pickle
+import sys
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import tasks.batch as batch
-from tasks.batch import add_paragraphs, add_removed, empty_columns, one_line, process_batch, read_head
+from tasks.batch import (
+    add_paragraphs,
+    add_removed,
+    arrow_table,
+    empty_columns,
+    one_line,
+    process_batch,
+    read_head,
+)
 from tasks.discover import walk_root
 from tasks.model import CleanDocument, Paragraph, RejectError, Removed
 from tasks.warehouse import SCHEMAS
@@ -115,6 +125,18 @@ def test_paragraph_offsets_index_the_document_text() -> None:
     spans = list(zip(columns["char_start"], columns["char_end"], strict=True))[1:]
     assert [doc.text[start:end] for start, end in spans] == ["標題", "First line."]
     assert columns["ordinal"] == [0, 0, 1] and columns["doc_id"] == ["d0", "d1", "d1"]
+
+
+def test_staged_tables_are_built_in_chunks_as_arrow_builds_them_whole_and_leave_text_as_it_was() -> None:
+    texts = ["央行周二宣布上调利率", "Xi’s visit", None, "plain ASCII"] * (batch.STAGING_CHUNK_ROWS // 2 + 1)
+    columns = empty_columns("removed")
+    add_removed(columns, "doc-1", [Removed(0, text or "", "footer", "r1") for text in texts])
+    columns["text"] = texts
+    sizes = [sys.getsizeof(text) for text in texts]
+    table = arrow_table(columns, SCHEMAS["removed"])
+    assert [sys.getsizeof(text) for text in texts] == sizes  # no UTF-8 copy kept inside each str
+    assert table.num_rows == len(texts) and table.column("text").num_chunks > 1
+    assert table.equals(pa.Table.from_pydict(columns, schema=SCHEMAS["removed"]))  # which keeps copies
 
 
 def test_removed_rows_are_added_column_by_column() -> None:
