@@ -481,9 +481,9 @@ class Units:
         return next((j for j in range(i + 1, len(self.spans)) if not self.hits[j]), None)
 
 
-def build_units(lines: list[Line], repeated: Repeated) -> Units:
-    """Group lines into paragraph units as ``segment`` will."""
-    spans = segment.paragraph_spans(lines, lambda i, j: True, segment.wrap_width(lines) is not None)
+def build_units(lines: list[Line], repeated: Repeated, width: int | None = segment.NOT_MEASURED) -> Units:
+    """Group lines into paragraph units as ``segment`` will (``width``: ``segment.wrap_width(lines)``)."""
+    spans = segment.paragraph_spans(lines, lambda i, j: True, segment.measured_width(lines, width))
     return Units(lines, spans, repeated)
 
 
@@ -655,14 +655,17 @@ def is_heading(units: Units, i: int, kept_before: str | None) -> bool:
     return short and SENTENCE_END.search(following) is not None
 
 
-def classify(lines: list[Line], repeated: Repeated | None = None) -> tuple[list[Label], Metadata]:
+def classify(
+    lines: list[Line], repeated: Repeated | None = None, width: int | None = segment.NOT_MEASURED
+) -> tuple[list[Label], Metadata]:
     """One label per line, and the metadata found on the way.
 
     ``repeated`` maps ``line_key`` hashes of lines this document's source repeats to their
-    evidence (seen in k of n documents, see ``tasks.line_stats``).
+    evidence (seen in k of n documents, see ``tasks.line_stats``); ``width`` is
+    ``segment.wrap_width(lines)``, measured here unless the caller has it already.
     """
     meta = Metadata()
-    units = build_units(lines, repeated or {})
+    units = build_units(lines, repeated or {}, width)
     start = read_header(units, meta)
     read_body(units, start, meta)
     read_footer(units)

@@ -79,11 +79,12 @@ def clean_document(data: bytes, name: str, config: CleanConfig = CleanConfig(),
         text, text_repairs = repair.repair_text(decoded.text)
         repairs += text_repairs
         lines, page_meta = split_lines(text), None
-    labels, meta = classify.classify(lines, repeated)
+    width = segment.wrap_width(lines)  # classify's units and segment's paragraphs both need it
+    labels, meta = classify.classify(lines, repeated, width)
     if page_meta is not None:
         meta = classify.merge_metadata(page_meta, meta)
     removed += classify.removed_lines(lines, labels)
-    paragraphs = segment.segment(lines, labels)
+    paragraphs = segment.segment(lines, labels, width)
     doc_language, script = language.identify_document(paragraphs)
     return CleanDocument(
         encoding=decoded.encoding,

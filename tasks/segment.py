@@ -30,6 +30,8 @@ FULL_SHARE = 0.5
 # off the start of a line).
 CJK_WRAP_SLACK = 1
 JOINABLE_KINDS = (BODY, TITLE)
+# A width argument the caller did not give (None means "not wrapped"): ``wrap_width`` is measured.
+NOT_MEASURED = -1
 
 CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 QUOTES = "“”‘’\"'「」『』"
@@ -103,6 +105,11 @@ def wrap_width(lines: Sequence[Line]) -> int | None:
     return width if full >= FULL_SHARE * len(lengths) else None
 
 
+def measured_width(lines: Sequence[Line], width: int | None) -> int | None:
+    """``wrap_width(lines)``, unless the caller measured it already (``width`` is not ``NOT_MEASURED``)."""
+    return wrap_width(lines) if width == NOT_MEASURED else width
+
+
 def continues(previous: str, line: str, width: int | None, text_width: int = 0) -> bool:
     """Whether ``line`` was wrapped off ``previous``: the next word did not fit, or (in a wrapped
     text whose line lost characters to repairs, such as a ``<p>`` tag) the sentence plainly goes on:
@@ -166,18 +173,20 @@ def block_widths(lines: Sequence[Line]) -> list[int]:
 
 
 def paragraph_spans(
-    lines: Sequence[Line], same_paragraph: Callable[[int, int], bool], wrapped: bool
+    lines: Sequence[Line], same_paragraph: Callable[[int, int], bool], text_width: int | None
 ) -> list[list[int]]:
     """Group non-blank line indices into paragraphs.
 
-    In a ``wrapped`` document, line ``j`` joins the paragraph of line ``j - 1`` when both are
-    in one block, ``j`` is not indented, the wrap test holds and ``same_paragraph(j - 1, j)``.
+    ``text_width`` is None when the document was not wrapped, else the width ``lines`` were
+    wrapped at (0 when unknown).  In a wrapped document, line ``j`` joins the paragraph of line
+    ``j - 1`` when both are in one block, ``j`` is not indented, the wrap test holds and
+    ``same_paragraph(j - 1, j)``.
     """
-    if not wrapped:  # no width to wrap at: no line continues another
+    if text_width is None:  # no width to wrap at: no line continues another
         return [[j] for j, line in enumerate(lines) if line.text]
+    # A short block tells little about the width; Chinese, which wraps anywhere, is held to the
+    # document's (``text_width``).
     widths = block_widths(lines)
-    # A short block tells little about the width; Chinese, which wraps anywhere, is held to the document's.
-    text_width = wrap_width(lines) or 0
     spans: list[list[int]] = []
     for j, line in enumerate(lines):
         if not line.text:
@@ -209,8 +218,12 @@ def span_text(lines: Sequence[Line], span: Sequence[int]) -> str:
     return "".join(pieces)
 
 
-def segment(lines: list[Line], labels: list[Label]) -> list[Paragraph]:
-    """Kept lines to paragraphs: wrapped lines of one paragraph (same kind) are re-joined."""
+def segment(lines: list[Line], labels: list[Label], width: int | None = NOT_MEASURED) -> list[Paragraph]:
+    """Kept lines to paragraphs: wrapped lines of one paragraph (same kind) are re-joined.
+
+    ``width`` is ``wrap_width(lines)``, measured here unless the caller has it already.
+    """
+    width = measured_width(lines, width)
     # Dropped lines are blanked; a line blank already is kept as it is (of a blank line, only the
     # text is read).
     visible = [Line(line.no, "") if line.text and label.kind in (BLANK, DROP) else line
@@ -219,7 +232,10 @@ def segment(lines: list[Line], labels: list[Label]) -> list[Paragraph]:
     def same_paragraph(i: int, j: int) -> bool:
         return labels[i].kind == labels[j].kind and labels[j].kind in JOINABLE_KINDS
 
+    # Whether to join at all is the document's call; the width Chinese lines are held to is read
+    # off the kept lines, which blanking may have changed.
+    text_width = None if width is None else wrap_width(visible) or 0
     return [
         Paragraph(labels[span[0]].kind, span_text(lines, span))
-        for span in paragraph_spans(visible, same_paragraph, wrap_width(lines) is not None)
+        for span in paragraph_spans(visible, same_paragraph, text_width)
     ]

@@ -5,7 +5,11 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from eval_lines import SHARED_DEV
 
+from tasks.classify import classify
+from tasks.clean import split_lines
+from tasks.decode import decode_bytes
 from tasks.model import BODY, DROP, HEADING, Label, Line
 from tasks.segment import segment, wrap_width
 
@@ -146,3 +150,12 @@ def test_a_wrapped_line_starting_with_a_dash_or_a_bracketed_number_still_joins(p
     width = next(w for w in range(60, 79) if any(line.startswith(start) for line in textwrap.wrap(para, w)))
     lines = lines_of(textwrap.fill(para, width) + "\n\n" + textwrap.fill(PARA_2, width))
     assert [p.text for p in segment(lines, body_labels(lines))] == [para, PARA_2]
+
+
+@pytest.mark.parametrize("path", sorted(SHARED_DEV.glob("*.txt")), ids=lambda path: path.name)
+def test_a_width_measured_once_labels_and_segments_as_measuring_it_each_time(path) -> None:
+    lines = split_lines(decode_bytes(path.read_bytes()).text)
+    width = wrap_width(lines)
+    labels, meta = classify(lines)
+    assert classify(lines, None, width) == (labels, meta)
+    assert segment(lines, labels, width) == segment(lines, labels)
