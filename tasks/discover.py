@@ -149,17 +149,22 @@ def discover(roots: Iterable[str | os.PathLike], skip: Iterable[str | os.PathLik
             yield ref
 
 
-def balanced_batch_bytes(total_bytes: int, workers: int, max_bytes: int = DEFAULT_BATCH_BYTES) -> int:
-    """Where a batch closes so that each of ``workers`` gets several batches (no worker idles
-    while another finishes one big batch), between ``MIN_BALANCED_BATCH_BYTES`` and ``max_bytes``.
+def balanced_batch_bytes(total_bytes: int, n_files: int, workers: int,
+                         max_bytes: int = DEFAULT_BATCH_BYTES) -> int:
+    """Where a batch of ``n_files`` files of ``total_bytes`` closes so that each of ``workers`` gets
+    several batches (no worker idles while another finishes one big batch), between
+    ``MIN_BALANCED_BATCH_BYTES`` and ``max_bytes``.
 
-    >>> [balanced_batch_bytes(24 * 2**20, workers=n) // 2**20 for n in (1, 2, 8)]
-    [32, 3, 2]
+    A batch closes before the file that would take it past its size, about half a file short of
+    it: room for one more file keeps the files left over from making one more, small batch.
+
+    >>> [round(balanced_batch_bytes(24 * 2**20, 4000, workers=n) / 2**20, 3) for n in (1, 2, 8)]
+    [32.0, 3.006, 2.0]
     """
     if workers <= 1:
         return max_bytes
-    return max(min(MIN_BALANCED_BATCH_BYTES, max_bytes),
-               min(max_bytes, total_bytes // (workers * BATCHES_PER_WORKER)))
+    share = total_bytes // (workers * BATCHES_PER_WORKER) + total_bytes // max(n_files, 1)
+    return max(min(MIN_BALANCED_BATCH_BYTES, max_bytes), min(max_bytes, share))
 
 
 def batches(refs: Iterable[FileRef], max_bytes: int = DEFAULT_BATCH_BYTES,

@@ -107,7 +107,7 @@ def plan_run(roots: list, warehouse: Path, workers: int, batch_bytes: int, batch
     index = recover(warehouse)
     run_id = new_run_id(started)
     n_files, n_bytes = input_size(discover(roots, skip=[warehouse]))
-    batch_bytes = balanced_batch_bytes(n_bytes, workers, batch_bytes)
+    batch_bytes = balanced_batch_bytes(n_bytes, n_files, workers, batch_bytes)
     staging = warehouse / STAGING / run_id
     make_dirs(staging)
     batch_iter = batches(discover(roots, skip=[warehouse]), batch_bytes, batch_files)

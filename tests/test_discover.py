@@ -1,6 +1,7 @@
+import random
 from pathlib import Path
 
-from tasks.discover import FileRef, batches, discover, walk_root
+from tasks.discover import BATCHES_PER_WORKER, FileRef, balanced_batch_bytes, batches, discover, walk_root
 
 
 def rel_paths(root: Path) -> list[str]:
@@ -84,3 +85,13 @@ def test_skipped_folders_are_not_entered(tmp_path: Path) -> None:
     (tmp_path / "warehouse" / "documents" / "part-1.parquet").write_bytes(b"PAR1")
     (tmp_path / "story.txt").write_text("x")
     assert [r.rel_path for r in discover([tmp_path], skip=[tmp_path / "warehouse"])] == ["story.txt"]
+
+
+def test_balanced_batches_are_as_many_as_planned_and_of_even_size() -> None:
+    sizes = [random.Random(i).randint(1_000, 12_000) for i in range(5_000)]  # news articles, ~30 MB
+    refs = [FileRef("r", str(i), str(i), size) for i, size in enumerate(sizes)]
+    for workers in (2, 3):
+        made = [sum(r.size for r in batch)
+                for batch in batches(refs, balanced_batch_bytes(sum(sizes), len(refs), workers))]
+        assert len(made) == workers * BATCHES_PER_WORKER  # no small batch of the files left over
+        assert min(made) > 0.95 * max(made)
